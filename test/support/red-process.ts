@@ -1,0 +1,128 @@
+/**
+ * A real Node-RED (red.js of the Node-RED under test) in its own process, on 127.0.0.1, with a
+ * fresh user directory that has this package installed (a link to the repository root, whose
+ * package.json points Node-RED at dist/). For end-to-end tests: admin auth, the editor, examples.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { NODE_RED_PKG } from "./nodered";
+
+export const REPO_ROOT = path.resolve(__dirname, "../../..");
+
+export interface RedUser {
+  username: string;
+  password: string;
+  permissions: string;
+}
+
+export interface RedOptions {
+  users?: RedUser[];
+  flows?: unknown[];
+  credentials?: Record<string, Record<string, string>>;
+  env?: Record<string, string>;
+  /** Extra settings merged into settings.js (JSON-serialisable). */
+  settings?: Record<string, unknown>;
+}
+
+export interface RedProcess {
+  readonly url: string;
+  readonly userDir: string;
+  /** Everything Node-RED printed so far (stdout and stderr). */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function bcryptHash(password: string): string {
+  // bcryptjs ships with Node-RED (its admin auth uses it); it has no types of its own.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const bcrypt = require("bcryptjs") as { hashSync(pw: string, rounds: number): string };
+  return bcrypt.hashSync(password, 4);
+}
+
+export async function startRed(opts: RedOptions = {}): Promise<RedProcess> {
+  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), "3cx-red-"));
+  const modDir = path.join(userDir, "node_modules", "@node-red-3cx");
+  fs.mkdirSync(modDir, { recursive: true });
+  fs.symlinkSync(REPO_ROOT, path.join(modDir, "webapi"), "dir");
+  fs.writeFileSync(path.join(userDir, "package.json"), JSON.stringify({ name: "node-red-project", private: true, dependencies: { "@node-red-3cx/webapi": "*" } }));
+  const port = await freePort();
+  const settings: Record<string, unknown> = {
+    uiHost: "127.0.0.1",
+    uiPort: port,
+    flowFile: "flows.json",
+    credentialSecret: "e2e-test-secret",
+    editorTheme: { tours: false, palette: { catalogues: [] } },
+    externalModules: { autoInstall: false, palette: { allowInstall: false } },
+    logging: { console: { level: "info", metrics: false, audit: false } },
+    ...opts.settings,
+  };
+  if (opts.users) {
+    settings.adminAuth = {
+      type: "credentials",
+      users: opts.users.map((u) => ({ username: u.username, password: bcryptHash(u.password), permissions: u.permissions })),
+    };
+  }
+  fs.writeFileSync(path.join(userDir, "settings.js"), `module.exports = ${JSON.stringify(settings, null, 2)};\n`);
+  if (opts.flows) fs.writeFileSync(path.join(userDir, "flows.json"), JSON.stringify(opts.flows));
+
+  const redJs = require.resolve(`${NODE_RED_PKG}/red.js`);
+  let output = "";
+  const child: ChildProcess = spawn(process.execPath, [redJs, "-u", userDir, "-p", String(port)], {
+    env: { ...process.env, ...opts.env, NODE_RED_ENABLE_PROJECTS: "false" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout?.on("data", (d: Buffer) => { output += d.toString(); });
+  child.stderr?.on("data", (d: Buffer) => { output += d.toString(); });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`Node-RED exited early:\n${output}`);
+    if (/Started flows|Server now running/.test(output) && /Started flows/.test(output)) break;
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`Node-RED did not start within 30 s:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    userDir,
+    log: () => output,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill("SIGINT");
+        const timer = setTimeout(() => child.kill("SIGKILL"), 10000);
+        await exited;
+        clearTimeout(timer);
+      }
+      fs.rmSync(userDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** An admin API token for a user of `adminAuth`. */
+export async function adminToken(url: string, username: string, password: string): Promise<string> {
+  const res = await fetch(`${url}/auth/token`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ client_id: "node-red-admin", grant_type: "password", scope: "*", username, password }).toString(),
+  });
+  if (!res.ok) throw new Error(`token for ${username}: HTTP ${res.status}`);
+  return ((await res.json()) as { access_token: string }).access_token;
+}
