@@ -1,0 +1,223 @@
+/**
+ * The WebAPI HTTP client: one per PBX (config node), one keep-alive agent, at most
+ * `maxConcurrent` requests in flight with a FIFO queue behind them, a time budget per call,
+ * retries for reads only, and typed errors that never carry the access key.
+ *
+ * Secrecy: the key lives only in private fields (#) — util.inspect shows none of them — and in the
+ * request line. Library errors are reduced to their code at once (failure.ts).
+ */
+import axios, { type AxiosInstance } from "axios";
+import type http from "node:http";
+import { getMethod, isRetryable, type MethodSpec } from "../catalog";
+import { sleep, backoffDelay, parseRetryAfter } from "./backoff";
+import { WebApiError, makeRedactor } from "./errors";
+import { type Answer, type Ctx, type Outcome, badBody, failedFrom, judgeFailure, judgeStatus } from "./failure";
+import { normalizeFqdn } from "./fqdn";
+import { type ClientOptions, type Settings, checkAccessKey, checkSettings, makeAgent } from "./options";
+import { NoSlot, Slots, type LeaveReason } from "./slots";
+
+export interface WebApiResult {
+  /** The PBX's JSON answer, parsed, unchanged. */
+  data: unknown;
+  status: number;
+  /** From leaving the queue to the answer, all attempts included. */
+  durationMs: number;
+  attempts: number;
+}
+
+export interface CallOptions {
+  /** Aborts the call, queued or in flight (code ABORTED). */
+  signal?: AbortSignal;
+}
+
+type StopReason = "timeout" | LeaveReason;
+
+/** One call that has left the queue. */
+interface Run {
+  readonly ctl: AbortController;
+  why?: StopReason;
+}
+
+const USER_AGENT = "node-red-3cx-webapi";
+
+function abortedError(method: string, why: LeaveReason, attempts?: number): WebApiError {
+  const msg = why === "closed"
+    ? `${method} aborted: the PBX client was closed (node redeployed or stopped)`
+    : `${method} aborted: the request was cancelled`;
+  return new WebApiError("ABORTED", method, msg, attempts === undefined ? {} : { attempts });
+}
+
+function specOf(method: string | MethodSpec): MethodSpec {
+  if (typeof method !== "string") return method;
+  const spec = getMethod(method);
+  if (!spec) {
+    const shown = JSON.stringify(method.length > 40 ? `${method.slice(0, 40)}…` : method);
+    throw new WebApiError("BAD_PARAM", String(method).slice(0, 40), `unknown WebAPI method ${shown}`);
+  }
+  return spec;
+}
+
+export class WebApiClient {
+  /** "https://host:port": never contains the key. */
+  readonly baseUrl: string;
+  readonly #prefix: string; // baseUrl + "/webapi/" + encoded key + "/"
+  readonly #redact: (text: string) => string;
+  readonly #agent: http.Agent;
+  readonly #http: AxiosInstance;
+  readonly #s: Settings;
+  readonly #slots: Slots;
+  readonly #runs = new Set<Run>();
+  #closed = false;
+
+  constructor(opts: ClientOptions) {
+    if (typeof opts !== "object" || opts === null) throw new WebApiError("BAD_CONFIG", "", "client options are required");
+    this.baseUrl = normalizeFqdn(opts.fqdn);
+    const key = checkAccessKey(opts.accessKey);
+    this.#s = checkSettings(opts);
+    this.#redact = makeRedactor(key);
+    this.#prefix = `${this.baseUrl}/webapi/${encodeURIComponent(key)}/`;
+    this.#agent = makeAgent(this.baseUrl, this.#s, opts.tls);
+    this.#slots = new Slots(this.#s.maxConcurrent);
+    this.#http = axios.create({
+      httpAgent: this.#agent,
+      httpsAgent: this.#agent,
+      proxy: false, // never route the key through a proxy taken from the environment
+      maxRedirects: 0, // a redirect is reported, not followed
+      maxContentLength: this.#s.maxResponseBytes,
+      responseType: "text",
+      transformResponse: [(d: unknown) => d], // parse ourselves: a non-JSON 2xx is BAD_RESPONSE
+      validateStatus: () => true,
+      headers: { Accept: "application/json", "User-Agent": USER_AGENT },
+    });
+  }
+
+  /** Calls that have left the queue (requests in flight, or waiting to retry). */
+  get inFlight(): number {
+    return this.#slots.active;
+  }
+
+  /** Calls waiting for a free slot. */
+  get queued(): number {
+    return this.#slots.queued;
+  }
+
+  /** Calls one WebAPI method with already resolved wire params (each value is URL-encoded here). */
+  async call(method: string | MethodSpec, params: Readonly<Record<string, string>>, opts: CallOptions = {}): Promise<WebApiResult> {
+    const spec = specOf(method);
+    const url = this.#url(spec, params);
+    const signal = opts.signal;
+    if (this.#closed) throw abortedError(spec.name, "closed", 0);
+    if (signal?.aborted) throw abortedError(spec.name, "cancelled", 0);
+    const wait = this.#slots.acquire(signal);
+    if (wait) {
+      try {
+        await wait;
+      } catch (e) {
+        throw abortedError(spec.name, e instanceof NoSlot ? e.reason : "cancelled", 0);
+      }
+    }
+    try {
+      return await this.#run(spec, url, signal);
+    } finally {
+      this.#slots.release();
+    }
+  }
+
+  /** Aborts every call in flight and queued (ABORTED), destroys the sockets; later calls are ABORTED too. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#slots.rejectAll("closed");
+    for (const run of this.#runs) {
+      run.why ??= "closed";
+      run.ctl.abort();
+    }
+    this.#agent.destroy();
+  }
+
+  #url(spec: MethodSpec, params: Readonly<Record<string, string>>): string {
+    let url = this.#prefix + encodeURIComponent(spec.path);
+    let sep = "?";
+    for (const name of Object.keys(params ?? {})) {
+      const value = params[name];
+      if (typeof value !== "string") {
+        throw new WebApiError("BAD_PARAM", spec.name, `${spec.name}: parameter ${name.slice(0, 40)} must be text (a resolved wire value)`);
+      }
+      try {
+        url += `${sep}${encodeURIComponent(name)}=${encodeURIComponent(value)}`;
+      } catch {
+        throw new WebApiError("BAD_PARAM", spec.name, `${spec.name}: parameter ${name.slice(0, 40)} is not valid Unicode text`);
+      }
+      sep = "&";
+    }
+    return url;
+  }
+
+  async #run(spec: MethodSpec, url: string, outer: AbortSignal | undefined): Promise<WebApiResult> {
+    const started = performance.now();
+    const deadline = started + this.#s.timeout;
+    const run: Run = { ctl: new AbortController() };
+    const stop = (why: StopReason): void => {
+      run.why ??= why;
+      run.ctl.abort();
+    };
+    const timer = setTimeout(stop, this.#s.timeout, "timeout");
+    const onOuter = (): void => stop("cancelled");
+    outer?.addEventListener("abort", onOuter, { once: true });
+    if (outer?.aborted) stop("cancelled"); // aborted in the tick the slot was handed over
+    if (this.#closed) stop("closed");
+    this.#runs.add(run);
+    const maxAttempts = isRetryable(spec) ? this.#s.retries + 1 : 1;
+    let attempts = 0;
+    try {
+      if (run.why) throw this.#stopped(spec, run.why, attempts);
+      for (;;) {
+        attempts++;
+        const outcome = await this.#attempt(url, run.ctl.signal);
+        if (run.why) throw this.#stopped(spec, run.why, attempts);
+        const ctx: Ctx = { method: spec.name, baseUrl: this.baseUrl, attempts, maxResponseBytes: this.#s.maxResponseBytes, redact: this.#redact };
+        if (outcome.kind === "answer" && outcome.status >= 200 && outcome.status < 300) {
+          return { data: this.#parse(outcome, ctx), status: outcome.status, durationMs: Math.round((performance.now() - started) * 10) / 10, attempts };
+        }
+        const judged = outcome.kind === "answer" ? judgeStatus(outcome, ctx) : judgeFailure(outcome, ctx);
+        if (!judged.retry || attempts >= maxAttempts) throw judged.error;
+        const hinted = outcome.kind === "answer" && (outcome.status === 429 || outcome.status === 503) ? parseRetryAfter(outcome.retryAfter) : undefined;
+        const delay = hinted ?? backoffDelay(attempts, this.#s.retryDelayMs);
+        if (performance.now() + delay >= deadline) throw judged.error; // no time left to try again
+        await sleep(delay, run.ctl.signal);
+        if (run.why) throw this.#stopped(spec, run.why, attempts);
+      }
+    } finally {
+      clearTimeout(timer);
+      outer?.removeEventListener("abort", onOuter);
+      this.#runs.delete(run);
+    }
+  }
+
+  async #attempt(url: string, signal: AbortSignal): Promise<Outcome> {
+    try {
+      const res = await this.#http.get<string>(url, { signal });
+      const retryAfter = res.headers["retry-after"];
+      const body = typeof res.data === "string" ? res.data : "";
+      const answer: Answer = { kind: "answer", status: res.status, body, ...(typeof retryAfter === "string" ? { retryAfter } : {}) };
+      return answer;
+    } catch (e) {
+      return failedFrom(e); // keeps only the code; the error (with its URL) is dropped here
+    }
+  }
+
+  #parse(a: Answer, ctx: Ctx): unknown {
+    if (a.body.trim() === "") throw badBody(a, ctx);
+    try {
+      return JSON.parse(a.body) as unknown;
+    } catch {
+      throw badBody(a, ctx);
+    }
+  }
+
+  #stopped(spec: MethodSpec, why: StopReason, attempts: number): WebApiError {
+    if (why !== "timeout") return abortedError(spec.name, why, attempts);
+    const tries = attempts > 1 ? `, ${attempts} attempts` : "";
+    return new WebApiError("TIMEOUT", spec.name, `${spec.name} failed: no answer from the PBX within ${this.#s.timeout} ms (timeout${tries})`, { attempts });
+  }
+}

@@ -1,0 +1,117 @@
+// What goes on the wire: the URL shape, URL-encoding of every value, keep-alive, the result.
+import assert from "node:assert/strict";
+import util from "node:util";
+import { getMethod } from "../../src/catalog";
+import { WebApiClient, WebApiError } from "../../src/client";
+import { assertNoSecret, rejectsWith } from "./support/secrecy";
+import { KEY, TestServer, json } from "./support/server";
+
+describe("client: requests", () => {
+  let server: TestServer;
+  let client: WebApiClient;
+
+  before(async () => {
+    server = await TestServer.start();
+  });
+  beforeEach(() => {
+    server.reset();
+    client = new WebApiClient({ fqdn: server.url, accessKey: KEY });
+  });
+  afterEach(() => client.close());
+  after(() => server.close());
+
+  it("GETs {base}/webapi/{key}/{method}?{params} and returns the JSON unchanged", async () => {
+    const answer = { num: "102", registered: true, qStatus: [{ num: "802", status: false }], n: 1.5, s: "ü" };
+    server.handler = (req, res, hit) => {
+      assert.equal(req.method, "GET");
+      assert.equal(req.url, `/webapi/${KEY}/ext.state.get?num=102`);
+      assert.equal(hit.method, "ext.state.get");
+      json(res, 200, answer);
+    };
+    const r = await client.call("ext.state.get", { num: "102" });
+    assert.deepEqual(r.data, answer);
+    assert.equal(r.status, 200);
+    assert.equal(r.attempts, 1);
+    assert.ok(r.durationMs >= 0 && r.durationMs < 5000, String(r.durationMs));
+  });
+
+  it("calls the license info at /webapi/{key}/ with no '?' when there are no params", async () => {
+    let url = "";
+    server.handler = (req, res) => {
+      url = req.url ?? "";
+      json(res, 200, { product: "3CX REST API" });
+    };
+    const r = await client.call("info", {});
+    assert.equal(url, `/webapi/${KEY}/`);
+    assert.deepEqual(r.data, { product: "3CX REST API" });
+    await client.call(getMethod("pbx.calls.get")!, {});
+    assert.equal(url, `/webapi/${KEY}/pbx.calls.get`);
+  });
+
+  it("URL-encodes every value: each arrives intact and alone", async () => {
+    const nasty = ["a&num=999", "x=y", "#frag", "a/b/../c", "?q=1", "1+1", "100%", "%41", "two words", "Zürich ☎ 😀 中文", "';--", " lead", "trail "];
+    for (const v of nasty) {
+      const r = await client.call("contact.new", { firstname: v, lastname: "L" });
+      const echoed = r.data as { params: Record<string, string> };
+      assert.deepEqual(echoed.params, { firstname: v, lastname: "L" }, JSON.stringify(v));
+    }
+    const last = server.hits[server.hits.length - 1];
+    assert.deepEqual([...last.query.keys()], ["firstname", "lastname"]);
+    assert.ok(!last.rawQuery.includes(" ") && !last.rawQuery.includes("+"), last.rawQuery);
+  });
+
+  it("encodes the key too, and keeps it out of baseUrl and util.inspect(client)", async () => {
+    const key = "K3y/SECRET+zz9%é";
+    const s2 = await TestServer.start({ key });
+    const c2 = new WebApiClient({ fqdn: `${s2.url}/webapi/`, accessKey: key });
+    try {
+      const r = await c2.call("ext.state.get", { num: "1" });
+      assert.deepEqual(r.data, { method: "ext.state.get", params: { num: "1" } });
+      assert.equal(c2.baseUrl, s2.url);
+      assertNoSecret(c2, key);
+      assertNoSecret(util.inspect(c2, { depth: 20, showHidden: true }), key);
+    } finally {
+      c2.close();
+      await s2.close();
+    }
+  });
+
+  it("reuses one keep-alive connection: 50 sequential calls, 1 connection", async () => {
+    const t0 = performance.now();
+    for (let i = 0; i < 50; i++) await client.call("ext.state.get", { num: String(i) });
+    const ms = performance.now() - t0;
+    assert.equal(server.hits.length, 50);
+    assert.equal(server.connections, 1);
+    console.log(`      50 sequential calls over 1 connection: ${(ms / 50).toFixed(2)} ms per call`);
+  });
+
+  it("rejects an unknown method, a non-string value and broken Unicode before sending (BAD_PARAM)", async () => {
+    const e1 = await rejectsWith(client.call("no.such.method", {}), "BAD_PARAM");
+    assert.match(e1.message, /unknown WebAPI method "no.such.method"/);
+    const e2 = await rejectsWith(client.call("ext.state.get", { num: 102 as unknown as string }), "BAD_PARAM");
+    assert.match(e2.message, /ext.state.get: parameter num must be text/);
+    const e3 = await rejectsWith(client.call("ext.state.get", { num: "\uD800" }), "BAD_PARAM");
+    assert.match(e3.message, /num is not valid Unicode/);
+    assert.equal(server.hits.length, 0);
+  });
+
+  it("checks its options at construction (BAD_CONFIG naming the field, never echoing the key)", () => {
+    const bad = (opts: object, field: RegExp): void => {
+      assert.throws(() => new WebApiClient({ fqdn: server.url, accessKey: KEY, ...opts }), (e: unknown) => {
+        assert.ok(e instanceof WebApiError && e.code === "BAD_CONFIG", String(e));
+        assert.match(e.message, field);
+        assertNoSecret(e);
+        assertNoSecret(e, "K3y SECRET");
+        return true;
+      });
+    };
+    bad({ accessKey: "" }, /^accessKey is required/);
+    bad({ accessKey: "K3y SECRET" }, /^accessKey must not contain spaces/);
+    bad({ accessKey: ".." }, /^accessKey/);
+    bad({ timeout: 0 }, /^timeout must be a whole number/);
+    bad({ maxConcurrent: 1.5 }, /^maxConcurrent/);
+    bad({ retries: -1 }, /^retries/);
+    bad({ maxResponseBytes: "5MB" }, /^maxResponseBytes/);
+    bad({ fqdn: "ftp://x" }, /^fqdn/);
+  });
+});

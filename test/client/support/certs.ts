@@ -1,0 +1,57 @@
+/**
+ * Test certificates, made once per process: each is self-signed and marked as a CA, so passing
+ * its PEM as `ca` trusts it. EC keys keep generation fast (~40 ms each).
+ */
+import { generate } from "selfsigned";
+
+export interface Cert {
+  key: string;
+  cert: string;
+}
+
+interface CertSpec {
+  dns: string[];
+  ips: string[];
+  /** Validity relative to now, in days (negative: already expired). */
+  fromDays: number;
+  toDays: number;
+}
+
+async function make(spec: CertSpec): Promise<Cert> {
+  const day = 24 * 3600_000;
+  const p = await generate([{ name: "commonName", value: "client test" }], {
+    keyType: "ec",
+    curve: "P-256",
+    algorithm: "sha256",
+    notBeforeDate: new Date(Date.now() + spec.fromDays * day),
+    notAfterDate: new Date(Date.now() + spec.toDays * day),
+    extensions: [
+      { name: "basicConstraints", cA: true },
+      { name: "keyUsage", digitalSignature: true, keyCertSign: true },
+      { name: "extKeyUsage", serverAuth: true },
+      { name: "subjectAltName", altNames: [...spec.dns.map((value) => ({ type: 2 as const, value })), ...spec.ips.map((ip) => ({ type: 7 as const, ip }))] },
+    ],
+  });
+  return { key: p.private, cert: p.cert };
+}
+
+export interface TestCerts {
+  /** Valid for 127.0.0.1, ::1 and localhost. */
+  good: Cert;
+  /** Right names, expired yesterday. */
+  expired: Cert;
+  /** Valid, but only for pbx.invalid. */
+  otherHost: Cert;
+}
+
+let pending: Promise<TestCerts> | undefined;
+
+export function testCerts(): Promise<TestCerts> {
+  const local = { dns: ["localhost"], ips: ["127.0.0.1", "::1"] };
+  pending ??= Promise.all([
+    make({ ...local, fromDays: -1, toDays: 30 }),
+    make({ ...local, fromDays: -30, toDays: -1 }),
+    make({ dns: ["pbx.invalid"], ips: [], fromDays: -1, toDays: 30 }),
+  ]).then(([good, expired, otherHost]) => ({ good, expired, otherHost }));
+  return pending;
+}
