@@ -1,0 +1,165 @@
+/**
+ * The one runtime behind 3cx-call, 3cx-ext, 3cx-queue, 3cx-contact and 3cx-pbx (SPEC §4). Each
+ * node file only names its home; which methods and operations it offers, their parameters and
+ * how fields are read all come from the catalog and the operations table, prepared per deploy.
+ */
+import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
+import type { HomeNode } from "../../src/catalog";
+import { ParamError, resolveParams } from "../../src/resolver";
+import { defaultType } from "./field-types";
+import { ActionError, errorCode } from "./errors";
+import { prepareField, type PreparedField } from "./fields";
+import { callOffer, type CallingClient } from "./call-offer";
+import { fieldProp, fieldsOf, offersOf, typeProp, type Offer } from "./offers";
+import { StatusTracker } from "./status";
+
+type ActionNodeDef = NodeDef & Record<string, unknown>;
+
+/** What an action node needs of its config node (nodes/shared/types.ts ThreeCxConfigNode). */
+interface ConfigNodeLike {
+  readonly client?: CallingClient;
+}
+
+interface Pending {
+  readonly controller: AbortController;
+  readonly done: (err?: Error) => void;
+  finished: boolean;
+}
+
+const MAX_SHOWN = 64;
+const shown = (v: unknown): string => {
+  const s = typeof v === "string" ? v : JSON.stringify(v) ?? String(v);
+  return s.length > MAX_SHOWN ? `${s.slice(0, MAX_SHOWN)}…` : s;
+};
+
+export function registerActionNode(RED: NodeAPI, home: HomeNode): void {
+  const type = `3cx-${home}`;
+  const offers = offersOf(home);
+  const byName = new Map<string, Offer>(offers.map((o) => [o.name, o]));
+  const names = offers.map((o) => o.name).join(", ");
+
+  function ActionNode(this: Node, config: ActionNodeDef): void {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    const status = new StatusTracker(node, RED._, type);
+    const pending = new Set<Pending>();
+
+    // --- per deploy: config node, method, fields ------------------------------------------
+    const server = typeof config.server === "string" && config.server !== ""
+      ? (RED.nodes.getNode(config.server) as (Node & ConfigNodeLike) | null) : null;
+    const client = server?.client;
+    const nodeMethod = typeof config.method === "string" ? config.method : "";
+    const fixedOffer = nodeMethod === "" ? undefined : byName.get(nodeMethod);
+    let setupError: Error | undefined;
+    if (!client) {
+      setupError = new ActionError("BAD_CONFIG", `${type}: no 3CX PBX selected (the node's server property), or its config node is missing`);
+    } else if (nodeMethod !== "" && !fixedOffer) {
+      setupError = new ParamError("method", `${type}: method "${shown(nodeMethod)}" is not one of this node's methods (${names})`);
+    }
+    if (setupError) {
+      status.problem(client ? "status.badMethod" : "status.noServer");
+      node.error(setupError.message);
+    }
+
+    const fields = new Map<string, PreparedField>();
+    for (const p of fieldsOf(home)) {
+      const t = config[typeProp(p.name)];
+      fields.set(p.name, prepareField(RED, node, config[fieldProp(p.name)], typeof t === "string" && t !== "" ? t : defaultType(p)));
+    }
+
+    // --- per message --------------------------------------------------------------------------
+    function chooseOffer(msg: NodeMessage): Offer {
+      const msgMethod = msg.method;
+      if (fixedOffer) {
+        if (msgMethod !== undefined && msgMethod !== "" && msgMethod !== fixedOffer.name) {
+          node.warn(RED._(`${type}.warn.methodIgnored`, { msgMethod: shown(msgMethod), method: fixedOffer.name }));
+        }
+        return fixedOffer;
+      }
+      if (typeof msgMethod !== "string" || msgMethod === "") {
+        throw new ParamError("method", `${type}: no method: choose one in the node or set msg.method to one of ${names}`);
+      }
+      const offer = byName.get(msgMethod);
+      if (!offer) throw new ParamError("method", `${type}: msg.method "${shown(msgMethod)}" is not one of this node's methods (${names})`);
+      return offer;
+    }
+
+    async function fieldValues(offer: Offer, msg: NodeMessage): Promise<Record<string, unknown>> {
+      const values: Record<string, unknown> = {};
+      for (const p of offer.view.params) {
+        const f = fields.get(p.name);
+        if (!f || f.kind === "blank") continue;
+        if (f.kind === "broken") throw new ParamError(p.name, `${offer.name}: ${p.name} ${f.problem}`);
+        if (f.kind === "constant") values[p.name] = f.value;
+        else {
+          try {
+            values[p.name] = await f.read(msg);
+          } catch (err) {
+            throw new ParamError(p.name, `${offer.name}: ${p.name} could not be read (${err instanceof Error ? err.message : String(err)})`);
+          }
+        }
+      }
+      return values;
+    }
+
+    function finish(p: Pending, err?: Error): void {
+      if (p.finished) return;
+      p.finished = true;
+      pending.delete(p);
+      if (err) p.done(err);
+      else p.done();
+    }
+
+    async function handle(msg: NodeMessageInFlow, send: (m: NodeMessage) => void, p: Pending): Promise<void> {
+      let sent = false;
+      try {
+        if (setupError) throw setupError;
+        const offer = chooseOffer(msg);
+        const values = await fieldValues(offer, msg);
+        let viewParams: Record<string, string>;
+        try {
+          viewParams = resolveParams(offer.view, values, msg.payload);
+        } catch (err) {
+          throw err instanceof ParamError ? new ParamError(err.field, `${offer.name}: ${err.message}`) : err;
+        }
+        if (p.finished || !client) return; // closed while fields were read
+        status.begin();
+        sent = true;
+        const result = await callOffer(client, offer, viewParams, p.controller.signal);
+        if (p.finished) return;
+        status.succeed(result.data);
+        msg.payload = result.data;
+        msg.threecx = {
+          method: offer.target.name,
+          ...(offer.operation ? { operation: offer.name } : {}),
+          params: result.params,
+          durationMs: result.durationMs,
+        };
+        send(msg);
+        finish(p);
+      } catch (err) {
+        if (p.finished) return;
+        const error = err instanceof Error ? err : new Error(String(err));
+        status.fail(errorCode(error), sent);
+        finish(p, error);
+      }
+    }
+
+    node.on("input", (msg: NodeMessageInFlow, send: (m: NodeMessage) => void, done: (err?: Error) => void) => {
+      const p: Pending = { controller: new AbortController(), done, finished: false };
+      pending.add(p);
+      void handle(msg, send, p);
+    });
+
+    node.on("close", (_removed: boolean, closeDone: () => void) => {
+      for (const p of [...pending]) {
+        p.controller.abort();
+        finish(p); // the flow is stopping: the message ends here, not as an error
+      }
+      status.close();
+      closeDone();
+    });
+  }
+
+  RED.nodes.registerType(type, ActionNode);
+}

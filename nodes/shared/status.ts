@@ -1,0 +1,82 @@
+/**
+ * The action node's status: blue dot "requesting" while requests are in flight (with a count when
+ * several), a short green result that clears itself after a few seconds, a red ring with the
+ * error's code. Texts come from the node's message catalog (`<type>.status.*`).
+ */
+import type { Node, NodeAPI } from "node-red";
+
+export const RESULT_CLEAR_MS = 3000;
+const MAX_TEXT = 20;
+
+type Translate = NodeAPI["_"];
+
+/** A few characters that say what the answer was, e.g. "ok", "Drop", "10 items". */
+export function shortResult(data: unknown, t: (key: string, opts?: Record<string, string | number>) => string): string {
+  let text = t("status.ok");
+  if (typeof data === "object" && data !== null && !Array.isArray(data)) {
+    const obj = data as Record<string, unknown>;
+    const result = obj.result;
+    const list = Object.values(obj).find((v): v is unknown[] => Array.isArray(v));
+    if (typeof result === "string" || typeof result === "number") text = String(result);
+    else if (result === false) text = t("status.false");
+    else if (typeof obj.count === "number") text = t("status.items", { count: obj.count });
+    else if (list) text = t("status.items", { count: list.length });
+  }
+  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text;
+}
+
+export class StatusTracker {
+  private inFlight = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly t: (key: string, opts?: Record<string, string | number>) => string;
+
+  constructor(private readonly node: Node, translate: Translate, type: string) {
+    this.t = (key, opts) => translate(`${type}.${key}`, opts);
+  }
+
+  begin(): void {
+    this.inFlight++;
+    this.showRequesting();
+  }
+
+  succeed(data: unknown): void {
+    this.inFlight--;
+    if (this.inFlight > 0) return this.showRequesting();
+    this.set({ fill: "green", shape: "dot", text: shortResult(data, this.t) });
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.node.status({});
+    }, RESULT_CLEAR_MS);
+  }
+
+  /** `wasSent`: the error came from a request in flight (so the count goes down). */
+  fail(code: string, wasSent: boolean): void {
+    if (wasSent) this.inFlight--;
+    this.set({ fill: "red", shape: "ring", text: code });
+  }
+
+  problem(key: string): void {
+    this.set({ fill: "red", shape: "ring", text: this.t(key) });
+  }
+
+  close(): void {
+    this.clearTimer();
+    this.inFlight = 0;
+    this.node.status({});
+  }
+
+  private showRequesting(): void {
+    const text = this.inFlight > 1 ? this.t("status.requestingMany", { count: this.inFlight }) : this.t("status.requesting");
+    this.set({ fill: "blue", shape: "dot", text });
+  }
+
+  private set(status: { fill: "red" | "green" | "blue"; shape: "dot" | "ring"; text: string }): void {
+    this.clearTimer();
+    this.node.status(status);
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
