@@ -1,0 +1,95 @@
+/**
+ * What the browser needs to draw an action node's form, computed at build time from the catalog
+ * and the operations table: the offers (grouped, labelled, with their parameters and the
+ * TypedInput types each offers), the node's field names and the `defaults` object literal.
+ */
+import type { HomeNode, ParamSpec } from "../catalog";
+import { typesFor, defaultType } from "../../nodes/shared/field-types";
+import { fieldProp, fieldsOf, offersOf, typeProp } from "../../nodes/shared/offers";
+
+export interface EditorParam {
+  readonly name: string;
+  readonly type: ParamSpec["type"];
+  readonly required: boolean;
+  readonly hint: string;
+  readonly types: readonly string[];
+  readonly pick?: string;
+  readonly values?: readonly { value: string; label: string }[];
+  readonly open?: boolean;
+  readonly encoding?: "onoff" | "01";
+  readonly min?: number;
+  readonly max?: number;
+  readonly maxLength?: number;
+}
+
+export interface EditorOffer {
+  readonly name: string;
+  readonly label: string;
+  readonly description: string;
+  readonly group: string;
+  readonly kind: "read" | "write";
+  /** For an operation: the catalog method it calls. */
+  readonly calls?: string;
+  readonly params: readonly EditorParam[];
+}
+
+export interface EditorSpec {
+  readonly type: string;
+  readonly defaultMethod: string;
+  readonly fields: readonly string[];
+  readonly offers: readonly EditorOffer[];
+}
+
+function editorParam(p: ParamSpec): EditorParam {
+  const base = { name: p.name, type: p.type, required: p.required, hint: p.hint, types: typesFor(p), pick: p.pick };
+  switch (p.type) {
+    case "string":
+      return { ...base, maxLength: p.maxLength };
+    case "number":
+      return { ...base, min: p.min, max: p.max };
+    case "boolean":
+      return { ...base, encoding: p.encoding };
+    case "enum":
+      return { ...base, values: p.values, open: p.open };
+    case "list":
+      return base;
+  }
+}
+
+export function editorSpec(home: HomeNode): EditorSpec {
+  const offers = offersOf(home);
+  return {
+    type: `3cx-${home}`,
+    defaultMethod: offers[0].name,
+    fields: fieldsOf(home).map((p) => p.name),
+    offers: offers.map((o) => ({
+      name: o.name,
+      label: o.view.label,
+      description: o.view.description,
+      group: o.view.group,
+      kind: o.view.kind,
+      calls: o.operation ? o.target.name : undefined,
+      params: o.view.params.map(editorParam),
+    })),
+  };
+}
+
+/**
+ * The `defaults` of RED.nodes.registerType as JavaScript source: an inline object literal with
+ * identifier keys (the Flow Library scorecard reads it with acorn), validators from the shared
+ * editor script.
+ */
+export function defaultsSource(home: HomeNode): string {
+  const type = `3cx-${home}`;
+  const q = JSON.stringify;
+  const lines = [
+    `name: { value: "" }`,
+    `server: { value: "", type: "3cx-config", required: true }`,
+    `method: { value: ${q(offersOf(home)[0].name)}, validate: ThreeCxEditor.methodValidator(${q(type)}) }`,
+  ];
+  for (const p of fieldsOf(home)) {
+    lines.push(`${fieldProp(p.name)}: { value: "", validate: ThreeCxEditor.fieldValidator(${q(type)}, ${q(p.name)}) }`);
+    lines.push(`${typeProp(p.name)}: { value: ${q(defaultType(p))} }`);
+  }
+  return `{\n      ${lines.join(",\n      ")}\n    }`;
+}

@@ -1,0 +1,269 @@
+/*
+ * Shared editor script of the 3CX action nodes (3cx-call, -ext, -queue, -contact, -pbx).
+ * render-html.ts inlines it into each node's html; it defines window.ThreeCxEditor once and
+ * each node registers its spec (generated from the catalog) with define(). Browser code, ES5.
+ */
+(function () {
+  "use strict";
+  if (window.ThreeCxEditor) return;
+
+  var CHOICE = "choice";
+  var specs = {};
+  /** The dialog being edited: its node id, type and the method chosen so far (validators read it). */
+  var editing = null;
+
+  var STYLE = [
+    ".threecx-hint { margin: 2px 0 0 104px; font-size: 0.85em; color: var(--red-ui-secondary-text-color, #777); }",
+    ".threecx-hint.threecx-error { color: var(--red-ui-text-color-error, #d6615f); }",
+    ".threecx-desc { margin: -6px 0 12px 104px; font-size: 0.9em; color: var(--red-ui-secondary-text-color, #777); }",
+    ".threecx-req { color: var(--red-ui-text-color-error, #d6615f); margin-left: 2px; }",
+    ".threecx-name { font-family: monospace; }",
+    ".threecx-row .red-ui-typedInput-container { width: calc(70% - 36px) !important; }",
+    ".threecx-row.threecx-nopick .red-ui-typedInput-container { width: 70% !important; }",
+    ".threecx-pick { margin-left: 4px; }"
+  ].join("\n");
+  $("<style>").attr("id", "threecx-editor-style").text(STYLE).appendTo("head");
+
+  function tr(type, key, opts) {
+    var def = RED.nodes.getType(type);
+    var full = type + "." + key;
+    var text = def && def._ ? def._(full, opts) : full;
+    return text === full && opts && opts.defaultValue !== undefined ? opts.defaultValue : text;
+  }
+  function slug(text) { return String(text).toLowerCase().replace(/[^a-z0-9]+/g, "_"); }
+  function offerOf(type, name) { return specs[type] && specs[type].byName[name]; }
+  function paramOf(offer, name) {
+    for (var i = 0; i < offer.params.length; i++) if (offer.params[i].name === name) return offer.params[i];
+    return null;
+  }
+  /** A field's spec: from the chosen method, else from the first offer that has it. */
+  function fieldSpec(type, method, name) {
+    var o = offerOf(type, method);
+    var p = o && paramOf(o, name);
+    return p || specs[type].firstParam[name];
+  }
+  function methodLabel(type, o) { return tr(type, "methods." + slug(o.name), { defaultValue: o.label }); }
+  function groupLabel(type, group) { return tr(type, "groups." + slug(group), { defaultValue: group }); }
+  function describe(type, o) {
+    return tr(type, "descriptions." + slug(o.name), { defaultValue: o.description }).replace(/`/g, "");
+  }
+
+  // --- TypedInput types --------------------------------------------------------------------
+  function choiceOptions(type, p) {
+    var opts = [{ value: "", label: tr(type, "editor.notSet") }];
+    if (p.type === "boolean") {
+      var on = p.encoding === "onoff" ? "on" : "1";
+      var off = p.encoding === "onoff" ? "off" : "0";
+      opts.push({ value: "true", label: tr(type, "editor.yes") + " (" + on + ")" });
+      opts.push({ value: "false", label: tr(type, "editor.no") + " (" + off + ")" });
+    } else {
+      (p.values || []).forEach(function (v) {
+        opts.push({ value: v.value, label: v.label === v.value ? v.value : v.label + " (" + v.value + ")" });
+      });
+    }
+    return opts;
+  }
+  function typedTypes(type, p) {
+    return p.types.map(function (t) {
+      return t !== CHOICE ? t : { value: CHOICE, label: tr(type, "editor.choice"), icon: "fa fa-list", options: choiceOptions(type, p) };
+    });
+  }
+
+  // --- validation --------------------------------------------------------------------------
+  var INTEGER = /^\s*[+-]?\d{1,16}\s*$/;
+  var LIST = /^\s*[^,\s][^,]*(,\s*[^,\s][^,]*)*$/;
+  function hasOption(type, p, value) {
+    return choiceOptions(type, p).some(function (o) { return o.value === value; });
+  }
+  /** The problem with one field value ({ key, opts }), or null. Blank is fine: msg.payload may fill it. */
+  function problemOf(type, p, value, vtype) {
+    if (value === "") return null;
+    switch (vtype) {
+      case "msg":
+        return RED.utils.validatePropertyExpression(value) ? null : { key: "msgProperty" };
+      case "jsonata":
+        try { jsonata(value); return null; } catch (e) { return { key: "jsonata", opts: { reason: e.message } }; }
+      case "json":
+        try { JSON.parse(value); return null; } catch (e) { return { key: "json" }; }
+      case CHOICE:
+        return hasOption(type, p, value) ? null : { key: "choice" };
+      case "num":
+        if (p.type !== "number") return isFinite(Number(value)) ? null : { key: "number" };
+        if (!INTEGER.test(value)) return { key: "integer" };
+        var n = Number(value);
+        if ((p.min !== undefined && n < p.min) || (p.max !== undefined && n > p.max)) {
+          return { key: "range", opts: { min: p.min === undefined ? "…" : p.min, max: p.max === undefined ? "…" : p.max } };
+        }
+        return null;
+      case "str":
+        if (p.maxLength !== undefined && value.length > p.maxLength) return { key: "tooLong", opts: { max: p.maxLength } };
+        if (p.type === "list" && !LIST.test(value)) return { key: "list" };
+        return null;
+      default:
+        return null;
+    }
+  }
+  function isEditing(node) { return editing !== null && editing.id === node.id; }
+
+  function fieldValidator(type, name) {
+    return function (value, opt) { // eslint-disable-line no-unused-vars -- two parameters: Node-RED then shows a returned string as the reason
+      var node = this;
+      var method = isEditing(node) ? editing.method : node.method;
+      var o = offerOf(type, method);
+      var p = o ? paramOf(o, name) : specs[type].firstParam[name];
+      if (!p) return true;
+      var vtype = isEditing(node) ? $("#node-input-p_" + name).typedInput("type") : node["p_" + name + "Type"];
+      var problem = problemOf(type, p, value === undefined || value === null ? "" : String(value), vtype || p.types[0]);
+      if (!problem) return true;
+      var opts = $.extend({ field: name }, problem.opts || {});
+      return tr(type, "validation." + problem.key, opts);
+    };
+  }
+  function methodValidator(type) {
+    return function (value, opt) { // eslint-disable-line no-unused-vars -- two parameters: see fieldValidator
+      return value === "" || !!offerOf(type, value) || tr(type, "validation.method", { method: value });
+    };
+  }
+
+  // --- the PBX's live lists ----------------------------------------------------------------
+  function loadList(type, kind, done) {
+    var serverId = $("#node-input-server").val();
+    var cfg = serverId && serverId !== "_ADD_" ? RED.nodes.node(serverId) : null;
+    if (!cfg) return done(tr(type, "editor.noServer"));
+    var req;
+    if (cfg.changed) { // typed in the dialog, not deployed yet: the endpoint uses what is typed
+      req = $.ajax({
+        url: "3cx-config/lists/" + encodeURIComponent(kind), type: "POST", contentType: "application/json",
+        data: JSON.stringify({
+          server: serverId, fqdn: cfg.fqdn, timeout: Number(cfg.timeout) || 10000, tls: cfg.tls || "",
+          accessKey: (cfg.credentials && cfg.credentials.accessKey) || "__PWRD__"
+        })
+      });
+    } else {
+      req = $.ajax({ url: "3cx-config/lists/" + encodeURIComponent(kind), data: { server: serverId }, dataType: "json" });
+    }
+    req.done(function (res) { done(null, (res && res.items) || []); }).fail(function (xhr) {
+      var body = xhr.responseJSON || {};
+      done(tr(type, "editor.listFailed", { reason: body.message || body.code || body.error || ("HTTP " + xhr.status) }));
+    });
+  }
+
+  function showHint(row, text, isError) {
+    row.find(".threecx-hint").text(text).toggleClass("threecx-error", !!isError);
+  }
+
+  function pick(type, row, name) {
+    var method = editing ? editing.method : "";
+    var p = fieldSpec(type, method, name);
+    var $input = $("#node-input-p_" + name);
+    var $button = row.find(".threecx-pick");
+    showHint(row, tr(type, "editor.loading"));
+    loadList(type, p.pick, function (err, items) {
+      showHint(row, err || p.hint, !!err);
+      if (err) return;
+      if (items.length === 0) return showHint(row, tr(type, "editor.emptyList"), true);
+      var menu = RED.popover.menu({
+        style: "compact", maxHeight: 320,
+        options: items.map(function (item) {
+          var label = item.label && item.label !== item.value ? item.value + " — " + item.label : String(item.value);
+          return { value: String(item.value), label: label };
+        }),
+        onselect: function (opt) {
+          var next = opt.value;
+          if (p.type === "list" && $input.typedInput("type") === "str") {
+            var parts = String($input.typedInput("value") || "").split(",").map(function (s) { return s.trim(); }).filter(Boolean);
+            if (parts.indexOf(next) < 0) parts.push(next);
+            next = parts.join(",");
+          }
+          $input.typedInput("type", "str");
+          $input.typedInput("value", next);
+        }
+      });
+      menu.show({ target: $button, align: "left", offset: [$button.outerWidth(), 4] });
+    });
+  }
+
+  // --- the dialog --------------------------------------------------------------------------
+  function fillMethods(type, $select) {
+    var spec = specs[type];
+    $select.empty();
+    $("<option>").val("").text(tr(type, "label.fromMsg")).appendTo($select);
+    var groups = {};
+    spec.offers.forEach(function (o) {
+      if (!groups[o.group]) groups[o.group] = $("<optgroup>").attr("label", groupLabel(type, o.group)).appendTo($select);
+      $("<option>").val(o.name).text(methodLabel(type, o) + "  —  " + o.name).appendTo(groups[o.group]);
+    });
+  }
+
+  function showMethod(type, method) {
+    var spec = specs[type];
+    var o = offerOf(type, method);
+    editing.method = method;
+    $("#node-3cx-description").text(o ? describe(type, o) + (o.calls ? "  (" + o.calls + ")" : "") : tr(type, "label.fromMsgHelp"));
+    spec.fields.forEach(function (name) {
+      var row = $("#node-3cx-row-" + name);
+      var p = o ? paramOf(o, name) : spec.firstParam[name];
+      row.toggle(!!p);
+      if (!p) return;
+      var $input = $("#node-input-p_" + name);
+      $input.typedInput("types", typedTypes(type, p));
+      row.find(".threecx-req").toggle(!!(o && p.required));
+      row.find(".threecx-pick").toggle(!!p.pick);
+      row.toggleClass("threecx-nopick", !p.pick);
+      showHint(row, p.hint + (o ? "" : "  (" + tr(type, "label.ifUsed") + ")"));
+      $input.typedInput("validate");
+    });
+  }
+
+  function prepare(node) {
+    var type = node.type;
+    var spec = specs[type];
+    editing = { id: node.id, type: type, method: node.method || "" };
+    var $select = $("#node-input-method");
+    fillMethods(type, $select);
+    $select.val(offerOf(type, node.method) ? node.method : "");
+    spec.fields.forEach(function (name) {
+      var p = fieldSpec(type, node.method, name);
+      var $input = $("#node-input-p_" + name);
+      $input.typedInput({ types: typedTypes(type, p), typeField: "#node-input-p_" + name + "Type" });
+      var row = $("#node-3cx-row-" + name);
+      row.find(".threecx-pick").on("click", function (evt) { evt.preventDefault(); pick(type, row, name); });
+    });
+    $select.on("change", function () { showMethod(type, $select.val() || ""); });
+    showMethod(type, $select.val() || "");
+  }
+
+  function label(node) {
+    if (node.name) return node.name;
+    var o = offerOf(node.type, node.method);
+    if (!o) return node.method || tr(node.type, "label.byMsg", { defaultValue: node.type });
+    var first = o.params[0];
+    var value = first ? node["p_" + first.name] : "";
+    var vtype = first ? node["p_" + first.name + "Type"] : "";
+    var literal = vtype === "str" || vtype === "num" || vtype === CHOICE;
+    return o.name + (value !== undefined && value !== "" && literal ? " " + value : "");
+  }
+
+  window.ThreeCxEditor = {
+    define: function (type, spec) {
+      spec.byName = {};
+      spec.firstParam = {};
+      spec.offers.forEach(function (o) {
+        spec.byName[o.name] = o;
+        o.params.forEach(function (p) { if (!spec.firstParam[p.name]) spec.firstParam[p.name] = p; });
+      });
+      specs[type] = spec;
+    },
+    fieldValidator: fieldValidator,
+    methodValidator: methodValidator,
+    prepare: prepare,
+    close: function () { editing = null; },
+    label: label,
+    /** For tests: the problem key of a value, or null. */
+    problemOf: function (type, method, name, value, vtype) {
+      var p = fieldSpec(type, method, name);
+      var problem = p && problemOf(type, p, value, vtype || p.types[0]);
+      return problem ? problem.key : null;
+    }
+  };
+})();
