@@ -9,3 +9,5 @@ export { WebhookCalls } from "./webhook-calls";
 export { parseAllowList, canonicalAddress, AllowListError, type AllowList } from "./allow-list";
 export { tokenMatches } from "./token";
 export { createWebhookHandler, DEFAULT_MAX_BYTES, type ReceiverOptions, type RefusalReason } from "./receiver";
+export { mountRoute, countRoutes, normalizePath, nodeMiddleware, PathInUseError, type HttpApp } from "./route";
+export { eventFilter, intervalMs, DEFAULT_INTERVAL_S, MIN_INTERVAL_S } from "./options";
