@@ -19,6 +19,16 @@ export interface HttpApp {
   router?: { stack: Layer[] };
 }
 
+/** Express 4 keeps the router in `_router` (and throws on `app.router`); Express 5 in `router`. */
+function routerStack(app: HttpApp): Layer[] | undefined {
+  if (app._router) return app._router.stack;
+  try {
+    return app.router?.stack;
+  } catch {
+    return undefined; // Express 4 before its first route: nothing mounted
+  }
+}
+
 /** Which monitor owns which path, so that two monitors never share one. */
 const owners = new Map<string, string>();
 
@@ -45,7 +55,7 @@ export function mountRoute(app: HttpApp, path: string, ownerId: string, middlewa
   app.post(path, ...middleware, handler);
   return () => {
     if (owners.get(key) === ownerId) owners.delete(key);
-    const stack = (app._router ?? app.router)?.stack;
+    const stack = routerStack(app);
     if (!stack) return;
     for (let i = stack.length - 1; i >= 0; i--) {
       const route = stack[i].route;
@@ -56,7 +66,7 @@ export function mountRoute(app: HttpApp, path: string, ownerId: string, middlewa
 
 /** How many routes at `path` the app has (tests: no duplicates after redeploys). */
 export function countRoutes(app: HttpApp, path: string): number {
-  return ((app._router ?? app.router)?.stack ?? []).filter((l) => l.route?.path === path).length;
+  return (routerStack(app) ?? []).filter((l) => l.route?.path === path).length;
 }
 
 /** settings.httpNodeMiddleware as a list of handlers (a function or an array of them). */
