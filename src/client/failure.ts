@@ -71,6 +71,9 @@ function tlsReason(code: string): string | undefined {
   if (code === "CERT_HAS_EXPIRED") return "the PBX's certificate has expired";
   if (code === "CERT_NOT_YET_VALID") return "the PBX's certificate is not valid yet (check the clocks)";
   if (code === "ERR_TLS_CERT_ALTNAME_INVALID") return "the PBX's certificate is not made out for the host name in fqdn";
+  if (/ALERT_(CERTIFICATE_REQUIRED|BAD_CERTIFICATE|UNKNOWN_CA|CERTIFICATE_UNKNOWN)/.test(code)) {
+    return "the PBX wants a client certificate it accepts: check the client certificate in the TLS settings";
+  }
   if (/^ERR_(TLS|SSL|OSSL)_|CERT|^EPROTO$/.test(code)) return "the TLS handshake with the PBX failed: check that the port speaks HTTPS and the TLS settings";
   return undefined;
 }

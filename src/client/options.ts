@@ -2,6 +2,7 @@
  * Client options, checked once at construction (deploy time), and the one keep-alive agent per
  * client that carries the TLS settings. Nothing here touches process-wide settings.
  */
+import { X509Certificate } from "node:crypto";
 import http from "node:http";
 import https from "node:https";
 import tls from "node:tls";
@@ -89,12 +90,29 @@ export function checkAccessKey(key: unknown): string {
   return key;
 }
 
+const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+
+/** Node ignores CA text it cannot read (and then trusts nothing): say so at deploy time instead. */
+function checkCa(ca: string | Buffer): void {
+  const blocks = String(ca).match(PEM_CERT) ?? [];
+  if (blocks.length === 0) throw configError("tls.ca must hold one or more PEM certificates (-----BEGIN CERTIFICATE-----)");
+  for (const pem of blocks) {
+    try {
+      new X509Certificate(pem);
+    } catch {
+      throw configError("tls.ca holds a certificate that cannot be read (check the PEM text)");
+    }
+  }
+}
+
 /** One keep-alive agent per client; for https the TLS context is built here, once. */
 export function makeAgent(baseUrl: string, s: Settings, t: TlsOptions = {}): http.Agent {
   const pool = { keepAlive: true, maxSockets: s.maxConcurrent, maxFreeSockets: s.maxConcurrent, timeout: s.keepAliveMs };
   if (baseUrl.startsWith("http:")) return new http.Agent(pool);
+  if (t.ca !== undefined) checkCa(t.ca);
+  if ((t.cert === undefined) !== (t.key === undefined)) throw configError("tls.cert and tls.key must be given together (client certificate)");
   let secureContext: tls.SecureContext | undefined;
-  if (t.ca !== undefined || t.cert !== undefined || t.key !== undefined) {
+  if (t.ca !== undefined || t.cert !== undefined) {
     try {
       secureContext = tls.createSecureContext({ ca: t.ca, cert: t.cert, key: t.key, passphrase: t.passphrase });
     } catch {

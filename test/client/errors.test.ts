@@ -2,70 +2,56 @@
 // words, and no trace of the key (rejectsWith scans every rendering of the error).
 import assert from "node:assert/strict";
 import net from "node:net";
-import { WebApiClient } from "../../src/client";
 import { rejectsWith } from "./support/secrecy";
-import { KEY, TestServer, closedPort, json } from "./support/server";
+import { usingClient, withServer } from "./support/hooks";
+import { KEY, closedPort, json } from "./support/server";
 
 describe("client: errors", () => {
-  let server: TestServer;
-  let client: WebApiClient;
-
-  before(async () => {
-    server = await TestServer.start();
-  });
-  beforeEach(() => {
-    server.reset();
-    client = new WebApiClient({ fqdn: server.url, accessKey: KEY, retryDelayMs: 5 });
-  });
-  afterEach(() => client.close());
-  after(() => server.close());
+  const fx = withServer({ retryDelayMs: 5 });
 
   it("wrong key → AUTH, with the server's short error text", async () => {
-    const bad = new WebApiClient({ fqdn: server.url, accessKey: "wrong-key" });
-    try {
+    await usingClient({ fqdn: fx.server.url, accessKey: "wrong-key" }, async (bad) => {
       const e = await rejectsWith(bad.call("ext.state.get", { num: "102" }), "AUTH");
       assert.equal(e.message, "ext.state.get failed: the PBX refused the access key (HTTP 401: Invalid access key)");
       assert.equal(e.status, 401);
       assert.equal(e.method, "ext.state.get");
-      assert.equal(server.hits.length, 1, "an AUTH failure is not retried, even for a read");
-    } finally {
-      bad.close();
-    }
+      assert.equal(fx.server.hits.length, 1, "an AUTH failure is not retried, even for a read");
+    });
   });
 
   it("403 is AUTH too", async () => {
-    server.handler = (_q, res) => json(res, 403, { error: "Forbidden" });
-    const e = await rejectsWith(client.call("info", {}), "AUTH");
+    fx.server.handler = (_q, res) => json(res, 403, { error: "Forbidden" });
+    const e = await rejectsWith(fx.client.call("info", {}), "AUTH");
     assert.match(e.message, /^info failed: the PBX refused the access key \(HTTP 403: Forbidden\)$/);
   });
 
   it("other statuses → HTTP_<status> with the server text, which is redacted if it echoes the key", async () => {
-    server.handler = (_q, res) => json(res, 404, { error: `Unknown method for ${KEY} / ${encodeURIComponent(KEY)}\nline2` });
-    const e = await rejectsWith(client.call("queue.del", { num: "813" }), "HTTP_404");
+    fx.server.handler = (_q, res) => json(res, 404, { error: `Unknown method for ${KEY} / ${encodeURIComponent(KEY)}\nline2` });
+    const e = await rejectsWith(fx.client.call("queue.del", { num: "813" }), "HTTP_404");
     assert.equal(e.message, "queue.del failed: the PBX answered with an error (HTTP 404: Unknown method for *** / *** line2)");
     assert.equal(e.status, 404);
-    server.handler = (_q, res) => json(res, 400, { error: "num: required".repeat(50) });
-    const long = await rejectsWith(client.call("queue.del", { num: "813" }), "HTTP_400");
+    fx.server.handler = (_q, res) => json(res, 400, { error: "num: required".repeat(50) });
+    const long = await rejectsWith(fx.client.call("queue.del", { num: "813" }), "HTTP_400");
     assert.ok(long.message.length < 260, long.message);
   });
 
   it("a non-JSON error body adds no text", async () => {
-    server.handler = (_q, res) => {
+    fx.server.handler = (_q, res) => {
       res.writeHead(418, { "content-type": "text/html" });
       res.end(`<html>${KEY}</html>`);
     };
-    const e = await rejectsWith(client.call("ext.del", { num: "1" }), "HTTP_418");
+    const e = await rejectsWith(fx.client.call("ext.del", { num: "1" }), "HTTP_418");
     assert.equal(e.message, "ext.del failed: the PBX answered with an error (HTTP 418)");
   });
 
   it("a redirect is reported, not followed → HTTP_302", async () => {
-    server.handler = (_q, res) => {
+    fx.server.handler = (_q, res) => {
       res.writeHead(302, { location: "http://127.0.0.1:1/elsewhere" });
       res.end();
     };
-    const e = await rejectsWith(client.call("all.ext.get", {}), "HTTP_302");
+    const e = await rejectsWith(fx.client.call("all.ext.get", {}), "HTTP_302");
     assert.match(e.message, /redirected the request, which is not followed/);
-    assert.equal(server.hits.length, 1);
+    assert.equal(fx.server.hits.length, 1);
   });
 
   const badBodies: Array<[string, string, RegExp]> = [
@@ -76,28 +62,27 @@ describe("client: errors", () => {
   ];
   for (const [what, body, message] of badBodies) {
     it(`a 2xx with ${what} → BAD_RESPONSE`, async () => {
-      server.handler = (_q, res) => {
+      fx.server.handler = (_q, res) => {
         res.writeHead(200, { "content-type": "application/json" });
         res.end(body);
       };
-      const e = await rejectsWith(client.call("ext.state.get", { num: "1" }), "BAD_RESPONSE");
+      const e = await rejectsWith(fx.client.call("ext.state.get", { num: "1" }), "BAD_RESPONSE");
       assert.match(e.message, /^ext.state.get failed: the PBX's answer /);
       assert.match(e.message, message);
-      assert.equal(server.hits.length, 1, "not retried");
+      assert.equal(fx.server.hits.length, 1, "not retried");
     });
   }
 
   it("any JSON value is data, null included", async () => {
-    server.handler = (_q, res) => json(res, 200, null);
-    assert.equal((await client.call("pbx.calls.get", {})).data, null);
+    fx.server.handler = (_q, res) => json(res, 200, null);
+    assert.equal((await fx.client.call("pbx.calls.get", {})).data, null);
   });
 
   it("an oversize answer → BAD_RESPONSE, stopped while streaming (not buffered whole)", async () => {
-    const small = new WebApiClient({ fqdn: server.url, accessKey: KEY, maxResponseBytes: 64 * 1024 });
     let written = 0;
     const total = 256 * 1024 * 1024;
     const closed = new Promise<void>((resolve) => {
-      server.handler = (_q, res) => {
+      fx.server.handler = (_q, res) => {
         res.writeHead(200, { "content-type": "application/json" });
         const chunk = Buffer.alloc(64 * 1024, 0x20);
         res.on("close", resolve);
@@ -111,40 +96,32 @@ describe("client: errors", () => {
         pump();
       };
     });
-    try {
+    await usingClient({ fqdn: fx.server.url, accessKey: KEY, maxResponseBytes: 64 * 1024 }, async (small) => {
       const e = await rejectsWith(small.call("all.ext.get", {}), "BAD_RESPONSE");
       assert.match(e.message, /larger than 65536 bytes \(maxResponseBytes\)/);
       await closed;
       assert.ok(written < 64 * 1024 * 1024, `server wrote ${written} bytes before the client hung up`);
       console.log(`      oversize: the server wrote ${(written / 1024 / 1024).toFixed(1)} MB of ${total / 1024 / 1024} MB before the connection closed`);
-    } finally {
-      small.close();
-    }
+    });
   });
 
   it("a port with nothing listening → UNREACHABLE naming the base URL (a read is retried)", async () => {
     const port = await closedPort();
-    const c = new WebApiClient({ fqdn: `http://127.0.0.1:${port}`, accessKey: KEY, retryDelayMs: 5 });
-    try {
+    await usingClient({ fqdn: `http://127.0.0.1:${port}`, accessKey: KEY, retryDelayMs: 5 }, async (c) => {
       const e = await rejectsWith(c.call("ext.state.get", { num: "1" }), "UNREACHABLE");
       assert.equal(e.message, `ext.state.get failed: cannot reach the PBX at http://127.0.0.1:${port} (connection refused, after 3 attempts)`);
       assert.equal(e.attempts, 3);
       const w = await rejectsWith(c.call("makecall", { first: "1", second: "2" }), "UNREACHABLE");
       assert.equal(w.attempts, 1, "a write is tried once");
-    } finally {
-      c.close();
-    }
+    });
   });
 
   it("no answer in time → TIMEOUT", async () => {
-    const c = new WebApiClient({ fqdn: server.url, accessKey: KEY, timeout: 150 });
-    server.handler = () => undefined; // never answers
-    try {
+    fx.server.handler = () => undefined; // never answers
+    await usingClient({ fqdn: fx.server.url, accessKey: KEY, timeout: 150 }, async (c) => {
       const e = await rejectsWith(c.call("ext.info.get", { num: "1" }), "TIMEOUT");
       assert.equal(e.message, "ext.info.get failed: no answer from the PBX within 150 ms (timeout)");
-    } finally {
-      c.close();
-    }
+    });
   });
 
   it("an answer that is not HTTP → BAD_RESPONSE", async () => {
@@ -154,12 +131,12 @@ describe("client: errors", () => {
     });
     await new Promise<void>((resolve) => raw.listen(0, "127.0.0.1", resolve));
     const { port } = raw.address() as net.AddressInfo;
-    const c = new WebApiClient({ fqdn: `http://127.0.0.1:${port}`, accessKey: KEY });
     try {
-      const e = await rejectsWith(c.call("info", {}), "BAD_RESPONSE");
-      assert.match(e.message, /^info failed: the PBX sent an answer that is not valid HTTP \(HPE_/);
+      await usingClient({ fqdn: `http://127.0.0.1:${port}`, accessKey: KEY }, async (c) => {
+        const e = await rejectsWith(c.call("info", {}), "BAD_RESPONSE");
+        assert.match(e.message, /^info failed: the PBX sent an answer that is not valid HTTP \(HPE_/);
+      });
     } finally {
-      c.close();
       await new Promise<void>((resolve) => raw.close(() => resolve()));
     }
   });

@@ -4,31 +4,21 @@ import util from "node:util";
 import { getMethod } from "../../src/catalog";
 import { WebApiClient, WebApiError } from "../../src/client";
 import { assertNoSecret, rejectsWith } from "./support/secrecy";
+import { usingClient, withServer } from "./support/hooks";
 import { KEY, TestServer, json } from "./support/server";
 
 describe("client: requests", () => {
-  let server: TestServer;
-  let client: WebApiClient;
-
-  before(async () => {
-    server = await TestServer.start();
-  });
-  beforeEach(() => {
-    server.reset();
-    client = new WebApiClient({ fqdn: server.url, accessKey: KEY });
-  });
-  afterEach(() => client.close());
-  after(() => server.close());
+  const fx = withServer();
 
   it("GETs {base}/webapi/{key}/{method}?{params} and returns the JSON unchanged", async () => {
     const answer = { num: "102", registered: true, qStatus: [{ num: "802", status: false }], n: 1.5, s: "ü" };
-    server.handler = (req, res, hit) => {
+    fx.server.handler = (req, res, hit) => {
       assert.equal(req.method, "GET");
       assert.equal(req.url, `/webapi/${KEY}/ext.state.get?num=102`);
       assert.equal(hit.method, "ext.state.get");
       json(res, 200, answer);
     };
-    const r = await client.call("ext.state.get", { num: "102" });
+    const r = await fx.client.call("ext.state.get", { num: "102" });
     assert.deepEqual(r.data, answer);
     assert.equal(r.status, 200);
     assert.equal(r.attempts, 1);
@@ -37,25 +27,25 @@ describe("client: requests", () => {
 
   it("calls the license info at /webapi/{key}/ with no '?' when there are no params", async () => {
     let url = "";
-    server.handler = (req, res) => {
+    fx.server.handler = (req, res) => {
       url = req.url ?? "";
       json(res, 200, { product: "3CX REST API" });
     };
-    const r = await client.call("info", {});
+    const r = await fx.client.call("info", {});
     assert.equal(url, `/webapi/${KEY}/`);
     assert.deepEqual(r.data, { product: "3CX REST API" });
-    await client.call(getMethod("pbx.calls.get")!, {});
+    await fx.client.call(getMethod("pbx.calls.get")!, {});
     assert.equal(url, `/webapi/${KEY}/pbx.calls.get`);
   });
 
   it("URL-encodes every value: each arrives intact and alone", async () => {
     const nasty = ["a&num=999", "x=y", "#frag", "a/b/../c", "?q=1", "1+1", "100%", "%41", "two words", "Zürich ☎ 😀 中文", "';--", " lead", "trail "];
     for (const v of nasty) {
-      const r = await client.call("contact.new", { firstname: v, lastname: "L" });
+      const r = await fx.client.call("contact.new", { firstname: v, lastname: "L" });
       const echoed = r.data as { params: Record<string, string> };
       assert.deepEqual(echoed.params, { firstname: v, lastname: "L" }, JSON.stringify(v));
     }
-    const last = server.hits[server.hits.length - 1];
+    const last = fx.server.hits[fx.server.hits.length - 1];
     assert.deepEqual([...last.query.keys()], ["firstname", "lastname"]);
     assert.ok(!last.rawQuery.includes(" ") && !last.rawQuery.includes("+"), last.rawQuery);
   });
@@ -63,41 +53,41 @@ describe("client: requests", () => {
   it("encodes the key too, and keeps it out of baseUrl and util.inspect(client)", async () => {
     const key = "K3y/SECRET+zz9%é";
     const s2 = await TestServer.start({ key });
-    const c2 = new WebApiClient({ fqdn: `${s2.url}/webapi/`, accessKey: key });
     try {
-      const r = await c2.call("ext.state.get", { num: "1" });
-      assert.deepEqual(r.data, { method: "ext.state.get", params: { num: "1" } });
-      assert.equal(c2.baseUrl, s2.url);
-      assertNoSecret(c2, key);
-      assertNoSecret(util.inspect(c2, { depth: 20, showHidden: true }), key);
+      await usingClient({ fqdn: `${s2.url}/webapi/`, accessKey: key }, async (c2) => {
+        const r = await c2.call("ext.state.get", { num: "1" });
+        assert.deepEqual(r.data, { method: "ext.state.get", params: { num: "1" } });
+        assert.equal(c2.baseUrl, s2.url);
+        assertNoSecret(c2, key);
+        assertNoSecret(util.inspect(c2, { depth: 20, showHidden: true }), key);
+      });
     } finally {
-      c2.close();
       await s2.close();
     }
   });
 
   it("reuses one keep-alive connection: 50 sequential calls, 1 connection", async () => {
     const t0 = performance.now();
-    for (let i = 0; i < 50; i++) await client.call("ext.state.get", { num: String(i) });
+    for (let i = 0; i < 50; i++) await fx.client.call("ext.state.get", { num: String(i) });
     const ms = performance.now() - t0;
-    assert.equal(server.hits.length, 50);
-    assert.equal(server.connections, 1);
+    assert.equal(fx.server.hits.length, 50);
+    assert.equal(fx.server.connections, 1);
     console.log(`      50 sequential calls over 1 connection: ${(ms / 50).toFixed(2)} ms per call`);
   });
 
   it("rejects an unknown method, a non-string value and broken Unicode before sending (BAD_PARAM)", async () => {
-    const e1 = await rejectsWith(client.call("no.such.method", {}), "BAD_PARAM");
+    const e1 = await rejectsWith(fx.client.call("no.such.method", {}), "BAD_PARAM");
     assert.match(e1.message, /unknown WebAPI method "no.such.method"/);
-    const e2 = await rejectsWith(client.call("ext.state.get", { num: 102 as unknown as string }), "BAD_PARAM");
+    const e2 = await rejectsWith(fx.client.call("ext.state.get", { num: 102 as unknown as string }), "BAD_PARAM");
     assert.match(e2.message, /ext.state.get: parameter num must be text/);
-    const e3 = await rejectsWith(client.call("ext.state.get", { num: "\uD800" }), "BAD_PARAM");
+    const e3 = await rejectsWith(fx.client.call("ext.state.get", { num: "\uD800" }), "BAD_PARAM");
     assert.match(e3.message, /num is not valid Unicode/);
-    assert.equal(server.hits.length, 0);
+    assert.equal(fx.server.hits.length, 0);
   });
 
   it("checks its options at construction (BAD_CONFIG naming the field, never echoing the key)", () => {
     const bad = (opts: object, field: RegExp): void => {
-      assert.throws(() => new WebApiClient({ fqdn: server.url, accessKey: KEY, ...opts }), (e: unknown) => {
+      assert.throws(() => new WebApiClient({ fqdn: fx.server.url, accessKey: KEY, ...opts }), (e: unknown) => {
         assert.ok(e instanceof WebApiError && e.code === "BAD_CONFIG", String(e));
         assert.match(e.message, field);
         assertNoSecret(e);

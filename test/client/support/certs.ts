@@ -15,6 +15,8 @@ interface CertSpec {
   /** Validity relative to now, in days (negative: already expired). */
   fromDays: number;
   toDays: number;
+  /** Also usable as a TLS client certificate; its key encrypted with this passphrase. */
+  clientPassphrase?: string;
 }
 
 async function make(spec: CertSpec): Promise<Cert> {
@@ -28,9 +30,10 @@ async function make(spec: CertSpec): Promise<Cert> {
     extensions: [
       { name: "basicConstraints", cA: true },
       { name: "keyUsage", digitalSignature: true, keyCertSign: true },
-      { name: "extKeyUsage", serverAuth: true },
+      { name: "extKeyUsage", serverAuth: true, clientAuth: spec.clientPassphrase !== undefined },
       { name: "subjectAltName", altNames: [...spec.dns.map((value) => ({ type: 2 as const, value })), ...spec.ips.map((ip) => ({ type: 7 as const, ip }))] },
     ],
+    ...(spec.clientPassphrase ? { passphrase: spec.clientPassphrase } : {}),
   });
   return { key: p.private, cert: p.cert };
 }
@@ -42,7 +45,11 @@ export interface TestCerts {
   expired: Cert;
   /** Valid, but only for pbx.invalid. */
   otherHost: Cert;
+  /** A client certificate (and its own CA), key encrypted with CLIENT_PASSPHRASE. */
+  client: Cert;
 }
+
+export const CLIENT_PASSPHRASE = "pass-phrase-1";
 
 let pending: Promise<TestCerts> | undefined;
 
@@ -52,6 +59,7 @@ export function testCerts(): Promise<TestCerts> {
     make({ ...local, fromDays: -1, toDays: 30 }),
     make({ ...local, fromDays: -30, toDays: -1 }),
     make({ dns: ["pbx.invalid"], ips: [], fromDays: -1, toDays: 30 }),
-  ]).then(([good, expired, otherHost]) => ({ good, expired, otherHost }));
+    make({ dns: ["client.invalid"], ips: [], fromDays: -1, toDays: 30, clientPassphrase: CLIENT_PASSPHRASE }),
+  ]).then(([good, expired, otherHost, client]) => ({ good, expired, otherHost, client }));
   return pending;
 }

@@ -51,8 +51,10 @@ export class TestServer {
     server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => this.#onRequest(req, res));
   }
 
-  static async start(opts: { tls?: Cert; key?: string } = {}): Promise<TestServer> {
-    const server = opts.tls ? https.createServer({ key: opts.tls.key, cert: opts.tls.cert }) : http.createServer();
+  /** `clientCa`: require a client certificate issued by it (mutual TLS). */
+  static async start(opts: { tls?: Cert; key?: string; clientCa?: string } = {}): Promise<TestServer> {
+    const mutual = opts.clientCa ? { requestCert: true, rejectUnauthorized: true, ca: opts.clientCa } : {};
+    const server = opts.tls ? https.createServer({ key: opts.tls.key, cert: opts.tls.cert, ...mutual }) : http.createServer();
     const ts = new TestServer(server, opts.key ?? KEY);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const { port } = server.address() as AddressInfo;
