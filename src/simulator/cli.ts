@@ -100,6 +100,16 @@ async function main(): Promise<void> {
 
   const sim = await startSimulator(opts);
   if (values["ca-file"]) fs.writeFileSync(values["ca-file"], sim.ca);
+  // Before the banner: whoever reads it may send SIGINT at once.
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) process.exit(1); // a second Ctrl-C: do not wait
+    stopping = true;
+    process.stdout.write(`${signal}: stopping\n`);
+    sim.close().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
   const lines = [
     "3CX WebAPI simulator (WebAPI 2.1.9) is running",
     sim.httpUrl && `  HTTP          ${sim.httpUrl}`,
@@ -111,16 +121,6 @@ async function main(): Promise<void> {
     `In a 3cx-config node use fqdn ${sim.httpUrl || sim.httpsUrl}. Ctrl-C stops.`,
   ];
   process.stdout.write(`${lines.filter((l) => l).join("\n")}\n`);
-
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) process.exit(1); // a second Ctrl-C: do not wait
-    stopping = true;
-    process.stdout.write(`${signal}: stopping\n`);
-    sim.close().then(() => process.exit(0), () => process.exit(1));
-  };
-  process.on("SIGINT", () => stop("SIGINT"));
-  process.on("SIGTERM", () => stop("SIGTERM"));
 }
 
 main().catch((err: unknown) => fail(err instanceof Error ? err.message : String(err)));

@@ -20,6 +20,7 @@ export interface RequestOptions {
   agent?: http.Agent | false;
   timeoutMs?: number;
   headers?: Record<string, string>;
+  signal?: AbortSignal;
 }
 
 /** One request; rejects with the socket/TLS error, or "timeout" after timeoutMs. */
@@ -31,6 +32,7 @@ export function request(url: string, opts: RequestOptions = {}): Promise<HttpAns
       method: opts.method ?? "GET",
       ca: opts.ca,
       agent: opts.agent,
+      signal: opts.signal,
       headers: { ...(opts.body !== undefined ? { "content-type": "application/json" } : {}), ...opts.headers },
     }, (res) => {
       const chunks: Buffer[] = [];

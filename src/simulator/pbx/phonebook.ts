@@ -37,9 +37,10 @@ export function findContacts(contacts: Iterable<Contact>, num: string, minLen = 
 
 /** "Last, First" of the first exact or ends-with match: the webhook `phonebook` field. */
 export function phonebookName(contacts: Iterable<Contact>, num: string): string {
-  const [id] = findContacts(contacts, num, 0);
+  const all = [...contacts];
+  const [id] = findContacts(all, num, 0);
   if (id === undefined) return "";
-  const c = [...contacts].find((x) => x.id === id);
+  const c = all.find((x) => x.id === id);
   if (!c) return "";
   return [c.lastName, c.name].filter((s) => s !== "").join(", ");
 }
