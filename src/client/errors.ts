@@ -41,18 +41,20 @@ export function configError(message: string): WebApiError {
   return new WebApiError("BAD_CONFIG", "", message);
 }
 
+/** One character as itself or as its percent-encoded UTF-8 bytes, hex in either case. */
+function charPattern(ch: string): string {
+  const literal = ch.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+  const encoded = [...Buffer.from(ch, "utf8")]
+    .map((b) => `%${[...b.toString(16).padStart(2, "0")].map((d) => (/[a-f]/.test(d) ? `[${d}${d.toUpperCase()}]` : d)).join("")}`)
+    .join("");
+  return `(?:${literal}|${encoded})`;
+}
+
 /**
- * Replaces every form of the secret a server or a library could echo: as written, URL-encoded,
- * and URL-encoded with lower-case hex.
+ * Replaces every form of the secret a server or a library could echo: as written, URL-encoded
+ * (encodeURIComponent or encodeURI, upper- or lower-case hex), or any mix of those.
  */
 export function makeRedactor(secret: string): (text: string) => string {
-  const encoded = encodeURIComponent(secret);
-  const forms = [...new Set([secret, encoded, encoded.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase())])]
-    .filter((f) => f !== "")
-    .sort((a, b) => b.length - a.length);
-  return (text) => {
-    let out = text;
-    for (const f of forms) out = out.split(f).join("***");
-    return out;
-  };
+  const pattern = new RegExp([...secret].map(charPattern).join(""), "g");
+  return (text) => text.replace(pattern, "***");
 }

@@ -8,8 +8,9 @@ import { WebApiError, type ErrorCode } from "../../../src/client";
 import { KEY } from "./server";
 
 export function secretForms(key: string): string[] {
-  const enc = encodeURIComponent(key);
-  return [...new Set([key, enc, enc.toLowerCase(), encodeURI(key)])];
+  const lowerHex = (t: string): string => t.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase());
+  const forms = [key, encodeURIComponent(key), encodeURI(key)];
+  return [...new Set([...forms, ...forms.map(lowerHex)])];
 }
 
 /** Every rendering of `value` we can think of. */
