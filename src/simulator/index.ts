@@ -81,8 +81,17 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     res.end(SILENT_MP3);
   };
 
+  const parseUrl = (req: IncomingMessage, res: ServerResponse): URL | undefined => {
+    try {
+      return new URL(req.url ?? "/", "http://simulator.invalid");
+    } catch {
+      sendJson(res, 400, { error: "Bad request URL" });
+      return undefined;
+    }
+  };
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
-    const url = new URL(req.url ?? "/", "http://simulator.invalid");
+    const url = parseUrl(req, res);
+    if (!url) return;
     const path = url.pathname;
     if (path === "/_sim" || path.startsWith("/_sim/")) return handleControl(sim, req, res, path);
     const m = /^\/webapi\/([^/]*)(?:\/(.*))?$/.exec(path);
@@ -93,7 +102,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     handleWebApi(ctx, req, res, key, rest, url.searchParams).catch(() => res.destroy());
   };
   const onControlOnly = (req: IncomingMessage, res: ServerResponse): void => {
-    const path = new URL(req.url ?? "/", "http://simulator.invalid").pathname;
+    const path = parseUrl(req, res)?.pathname;
+    if (path === undefined) return;
     if (path === "/_sim" || path.startsWith("/_sim/")) return handleControl(sim, req, res, path);
     sendJson(res, 404, { error: "This port serves only the /_sim control API" });
   };

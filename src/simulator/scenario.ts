@@ -27,7 +27,7 @@ export class Scenario implements ScenarioControl {
 
   start(opts: ScenarioOptions = {}): void {
     this.stop();
-    this.opts = { ...DEFAULTS, ...definedOnly(opts) };
+    this.opts = validate({ ...DEFAULTS, ...definedOnly(opts) });
     this.rnd = seededRandom(this.opts.seed);
     // Calls nobody scheduled an end for (the seed's) end like the scenario's own.
     for (const c of this.pbx.calls.list()) if (c.meta.origin === "seed") this.pbx.calls.endAfter(c.callID, this.talkTime());
@@ -107,6 +107,20 @@ export class Scenario implements ScenarioControl {
       this.note(`extension ${e.num} profile ${e.fwdName}`);
     }
   }
+}
+
+/** Options may come as JSON through the control API: a bad one must not become a busy loop. */
+function validate(o: Required<ScenarioOptions>): Required<ScenarioOptions> {
+  const check = (k: keyof ScenarioOptions, min: number, max = Number.MAX_SAFE_INTEGER) => {
+    const v = o[k];
+    if (typeof v !== "number" || !Number.isFinite(v) || v < min || v > max) throw new TypeError(`scenario: ${k} must be a number from ${min} to ${max}`);
+  };
+  check("intervalMs", 1);
+  check("ringMs", 0);
+  check("talkMs", 0);
+  check("seed", 0);
+  check("missedRatio", 0, 1);
+  return o;
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

@@ -75,6 +75,12 @@ describe("simulator: control API", () => {
     assert.equal(sim.scenario.running, false);
   });
 
+  it("refuses scenario options that would make it spin", async () => {
+    const res = await ctl("POST", "/scenario", { intervalMs: "fast" });
+    assert.deepEqual([res.status, res.json.error], [400, `scenario: intervalMs must be a number from 1 to ${Number.MAX_SAFE_INTEGER}`]);
+    assert.equal(sim.scenario.running, false);
+  });
+
   it("answers 404 for an unknown control endpoint and 400 for bad JSON", async () => {
     assert.equal((await ctl("GET", "/nope")).status, 404);
     const res = await request(`${sim.httpUrl}/_sim/faults`, { method: "POST", body: "{oops" });

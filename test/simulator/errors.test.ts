@@ -1,5 +1,6 @@
 // Our error design (the real WebAPI's errors are undocumented) and the key's secrecy.
 import assert from "node:assert/strict";
+import net from "node:net";
 import { startSimulator, type Simulator } from "../../src/simulator";
 import { call, request } from "./helpers";
 
@@ -80,6 +81,19 @@ describe("simulator: errors", () => {
     assert.equal(post.status, 405);
     assert.equal(post.headers.allow, "GET");
     assert.equal((await request(`${sim.httpUrl}/api/info`)).status, 404);
+  });
+
+  it("answers 400 to a request line that is no URL, and keeps serving", async () => {
+    const { port } = new URL(sim.httpUrl);
+    const first = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(Number(port), "127.0.0.1", () => socket.write("GET //x:y HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+      let text = "";
+      socket.on("data", (c: Buffer) => { text += c.toString(); });
+      socket.on("close", () => resolve(text.split("\r\n")[0]));
+      socket.on("error", reject);
+    });
+    assert.equal(first, "HTTP/1.1 400 Bad Request");
+    assert.equal((await call(sim, "info")).status, 200);
   });
 
   it("reads the key and the values URL-encoded: nothing can be smuggled into another parameter", async () => {

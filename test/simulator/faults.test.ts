@@ -161,3 +161,29 @@ describe("simulator: stats", () => {
     assert.deepEqual(sim.stats, { connections: 0, inFlight: 0, maxInFlight: 0, requests: 0 });
   });
 });
+
+describe("simulator: latency and fast options", () => {
+  it("latencyMs delays every answer", async () => {
+    const sim = await startSimulator({ httpsPort: false, latencyMs: 80 });
+    try {
+      const t0 = Date.now();
+      assert.equal((await call(sim, "info")).status, 200);
+      assert.ok(Date.now() - t0 >= 75);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it("fast: no base latency, no logging, no request recording (faults still apply)", async () => {
+    const lines: string[] = [];
+    const sim = await startSimulator({ httpsPort: false, fast: true, latencyMs: 60_000, log: (l) => lines.push(l) });
+    try {
+      assert.equal((await call(sim, "info")).status, 200, "answered at once despite latencyMs");
+      assert.deepEqual([sim.requests.length, lines.length, sim.stats.requests], [0, 0, 1]);
+      await sim.faults.set({ status: 500, times: 1 });
+      assert.equal((await call(sim, "info")).status, 500);
+    } finally {
+      await sim.close();
+    }
+  });
+});
