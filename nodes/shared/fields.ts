@@ -20,8 +20,10 @@ function callbackToPromise(run: (cb: (err: Error | null, value: unknown) => void
   return new Promise((resolve, reject) => run((err, value) => (err ? reject(err) : resolve(value))));
 }
 
+/** JSONata throws plain objects with a message. */
 function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  const m = typeof err === "object" && err !== null ? (err as { message?: unknown }).message : undefined;
+  return typeof m === "string" ? m : String(err);
 }
 
 export function prepareField(RED: NodeAPI, node: Node, raw: unknown, type: string): PreparedField {
