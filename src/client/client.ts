@@ -174,7 +174,8 @@ export class WebApiClient {
       for (;;) {
         attempts++;
         const outcome = await this.#attempt(url, run.ctl.signal);
-        if (run.why) throw this.#stopped(spec, run.why, attempts);
+        // An answer that beat the timer by a hair is still the answer; a cancel or close is not.
+        if (run.why && !(run.why === "timeout" && outcome.kind === "answer")) throw this.#stopped(spec, run.why, attempts);
         const ctx: Ctx = { method: spec.name, baseUrl: this.baseUrl, attempts, maxResponseBytes: this.#s.maxResponseBytes, redact: this.#redact };
         if (outcome.kind === "answer" && outcome.status >= 200 && outcome.status < 300) {
           return { data: this.#parse(outcome, ctx), status: outcome.status, durationMs: Math.round((performance.now() - started) * 10) / 10, attempts };
