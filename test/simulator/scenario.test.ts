@@ -22,7 +22,7 @@ describe("simulator: scenario mode", () => {
   });
 
   it("produces calls that ring, then talk, then end, as pbx.callsinfo.get shows", async () => {
-    const sim = await start({ httpsPort: false, scenario: { intervalMs: 20, ringMs: 40, talkMs: 60, seed: 3, missedRatio: 0 } });
+    const sim = await start({ httpsPort: false, scenario: { intervalMs: 30, ringMs: 150, talkMs: 150, seed: 3, missedRatio: 0 } });
     const seen = new Map<number, string[]>();
     const lifecycle = await waitFor(async () => {
       const { callsInfo } = (await call(sim, "pbx.callsinfo.get")).json as { callsInfo: InfoCall[] };
@@ -55,7 +55,8 @@ describe("simulator: scenario mode", () => {
   });
 
   it("also logs agents in and out of queues and changes forwarding profiles", async () => {
-    const sim = await start({ httpPort: false, httpsPort: false, scenario: { intervalMs: 2, ringMs: 5, talkMs: 5, seed: 9 } });
+    // Calls outlive the test, so the actions depend on the seed only.
+    const sim = await start({ httpPort: false, httpsPort: false, scenario: { intervalMs: 2, ringMs: 60_000, talkMs: 60_000, seed: 9 } });
     await waitFor(() => (sim.scenario.history.length >= 40 ? true : undefined), 3000, "40 actions");
     sim.scenario.stop();
     const h = sim.scenario.history;
