@@ -9,16 +9,12 @@ import { ParamError, resolveParams } from "../../src/resolver";
 import { defaultType } from "./field-types";
 import { ActionError, errorCode } from "./errors";
 import { prepareField, type PreparedField } from "./fields";
-import { callOffer, type CallingClient } from "./call-offer";
+import { callOffer } from "./call-offer";
 import { fieldProp, fieldsOf, offersOf, typeProp, type Offer } from "./offers";
 import { StatusTracker } from "./status";
+import type { ThreeCxConfigNode } from "./types";
 
 type ActionNodeDef = NodeDef & Record<string, unknown>;
-
-/** What an action node needs of its config node (nodes/shared/types.ts ThreeCxConfigNode). */
-interface ConfigNodeLike {
-  readonly client?: CallingClient;
-}
 
 interface Pending {
   readonly controller: AbortController;
@@ -45,14 +41,17 @@ export function registerActionNode(RED: NodeAPI, home: HomeNode): void {
     const pending = new Set<Pending>();
 
     // --- per deploy: config node, method, fields ------------------------------------------
-    const server = typeof config.server === "string" && config.server !== ""
-      ? (RED.nodes.getNode(config.server) as (Node & ConfigNodeLike) | null) : null;
+    const serverId = typeof config.server === "string" ? config.server : "";
+    // A config node whose settings are unusable throws at construction and is then not found here.
+    const server = serverId === "" ? null : (RED.nodes.getNode(serverId) as ThreeCxConfigNode | null);
     const client = server?.client;
     const nodeMethod = typeof config.method === "string" ? config.method : "";
     const fixedOffer = nodeMethod === "" ? undefined : byName.get(nodeMethod);
     let setupError: Error | undefined;
     if (!client) {
-      setupError = new ActionError("BAD_CONFIG", `${type}: no 3CX PBX selected (the node's server property), or its config node is missing`);
+      setupError = new ActionError("BAD_CONFIG", serverId === ""
+        ? `${type}: no 3CX PBX selected: choose one in the node's PBX field`
+        : `${type}: the selected 3CX PBX configuration is not deployed or did not start (see its error in the log)`);
     } else if (nodeMethod !== "" && !fixedOffer) {
       setupError = new ParamError("method", `${type}: method "${shown(nodeMethod)}" is not one of this node's methods (${names})`);
     }

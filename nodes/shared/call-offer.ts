@@ -4,19 +4,14 @@
  * always called exactly once; only the look-up, a read, may be retried by the client.
  */
 import { getMethod, type MethodSpec } from "../../src/catalog";
+import type { WebApiClient } from "../../src/client";
 import { encodeValue } from "../../src/resolver";
 import { ActionError } from "./errors";
 import { toTargetParams, type Offer } from "./offers";
 import type { Lookup } from "./operations";
 
-/** The part of WebApiClient (src/client) the action nodes use. */
-export interface CallingClient {
-  call(
-    method: MethodSpec,
-    params: Readonly<Record<string, string>>,
-    opts?: { signal?: AbortSignal },
-  ): Promise<{ data: unknown; durationMs: number }>;
-}
+/** The part of the client the action nodes use. */
+type CallingClient = Pick<WebApiClient, "call">;
 
 export interface OfferResult {
   readonly data: unknown;

@@ -112,7 +112,9 @@
       var o = offerOf(type, method);
       var p = o ? paramOf(o, name) : specs[type].firstParam[name];
       if (!p) return true;
-      var vtype = isEditing(node) ? $("#node-input-p_" + name).typedInput("type") : node["p_" + name + "Type"];
+      // While editing, the hidden type input is current (the TypedInput keeps it in step, and it holds
+      // the saved type before the TypedInput exists).
+      var vtype = isEditing(node) ? $("#node-input-p_" + name + "Type").val() : node["p_" + name + "Type"];
       var problem = problemOf(type, p, value === undefined || value === null ? "" : String(value), vtype || p.types[0]);
       if (!problem) return true;
       var opts = $.extend({ field: name }, problem.opts || {});

@@ -215,7 +215,7 @@ describe("action nodes: parameter resolution and msg.method", function () {
       const flow = await loadAction("3cx-pbx", ctx.sim, { noServer: true, props: { method: "info" } });
       const err = await flow.fail({ payload: {} });
       assert.equal(err.code, "BAD_CONFIG");
-      assert.match(err.message, /no 3CX PBX selected/);
+      assert.match(err.message, /no 3CX PBX selected: choose one/);
       assert.equal(flow.statuses[0].fill, "red");
       assert.equal(ctx.sim.requests.length, 0);
     });
