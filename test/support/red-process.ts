@@ -117,11 +117,11 @@ export async function startRed(opts: RedOptions = {}): Promise<RedProcess> {
 }
 
 /** An admin API token for a user of `adminAuth`. */
-export async function adminToken(url: string, username: string, password: string): Promise<string> {
+export async function adminToken(url: string, username: string, password: string, scope = "*"): Promise<string> {
   const res = await fetch(`${url}/auth/token`, {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ client_id: "node-red-admin", grant_type: "password", scope: "*", username, password }).toString(),
+    body: new URLSearchParams({ client_id: "node-red-admin", grant_type: "password", scope, username, password }).toString(),
   });
   if (!res.ok) throw new Error(`token for ${username}: HTTP ${res.status}`);
   return ((await res.json()) as { access_token: string }).access_token;

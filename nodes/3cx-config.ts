@@ -1,0 +1,149 @@
+/**
+ * `3cx-config`: one PBX. Owns the shared WebAPI client (keep-alive, concurrency cap) that every
+ * node using this PBX sends through, and the admin routes behind "Test connection" and the
+ * editor's pickers. The access key lives only in the credentials and the client.
+ */
+import type { Node, NodeAPI } from "node-red";
+import type { Request, Response } from "express";
+import { normalizeFqdn, WebApiClient, WebApiError, type TlsOptions } from "../src/client";
+import { isListKind, licenseSummary, loadList } from "../src/lookups/lists";
+import type { ThreeCxConfigCredentials, ThreeCxConfigDef, ThreeCxConfigNode } from "./shared/types";
+
+const DEFAULT_TIMEOUT_MS = 10000;
+const DEFAULT_MAX_CONCURRENT = 4;
+/** An unchanged password field comes back from the editor as this. */
+const UNCHANGED_PASSWORD = "__PWRD__";
+
+type TlsConfigNode = Node & { addTLSOptions(opts: Record<string, unknown>): Record<string, unknown> };
+
+/** Editor and admin-route input: what the dialog holds, typed or deployed. */
+interface DialogSettings {
+  id?: unknown;
+  server?: unknown;
+  fqdn?: unknown;
+  accessKey?: unknown;
+  timeout?: unknown;
+  tls?: unknown;
+}
+
+export = function register(RED: NodeAPI): void {
+  /** `${VAR}` anywhere in a value (Node-RED itself only maps whole-value `${VAR}`). */
+  function expandEnv(value: string, node: Node | null): string {
+    return value.includes("${") ? String(RED.util.evaluateNodeProperty(value, "env", node as Node, {} as never)) : value;
+  }
+
+  function positiveInt(value: unknown, fallback: number, max: number): number {
+    const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
+    return Number.isInteger(n) && n > 0 && n <= max ? n : fallback;
+  }
+
+  function tlsFrom(tlsId: unknown): TlsOptions | undefined {
+    if (typeof tlsId !== "string" || tlsId === "" || tlsId === "_ADD_") return undefined;
+    const tlsNode = RED.nodes.getNode(tlsId) as TlsConfigNode | null;
+    if (!tlsNode || typeof tlsNode.addTLSOptions !== "function") {
+      throw new Error("the TLS configuration is not deployed yet: deploy it first, or leave TLS unset");
+    }
+    return tlsNode.addTLSOptions({}) as TlsOptions;
+  }
+
+  function ThreeCxConfig(this: ThreeCxConfigNode & { credentials: ThreeCxConfigCredentials }, def: ThreeCxConfigDef): void {
+    RED.nodes.createNode(this, def);
+    const node = this as { -readonly [K in keyof ThreeCxConfigNode]: ThreeCxConfigNode[K] } & { credentials: ThreeCxConfigCredentials };
+    const accessKey = expandEnv(node.credentials?.accessKey ?? "", node);
+    // A bad fqdn throws here: Node-RED logs it and the nodes using this PBX report the missing config.
+    const baseUrl = normalizeFqdn(expandEnv(def.fqdn ?? "", node));
+    node.baseUrl = baseUrl;
+    node.client = new WebApiClient({
+      fqdn: baseUrl,
+      accessKey,
+      timeout: positiveInt(def.timeout, DEFAULT_TIMEOUT_MS, 600000),
+      maxConcurrent: positiveInt(def.maxConcurrent, DEFAULT_MAX_CONCURRENT, 64),
+      tls: tlsFrom(def.tls),
+    });
+    if (!accessKey) node.warn(RED._("3cx-config.errors.no-key"));
+    node.on("close", (done: () => void) => {
+      node.client.close();
+      done();
+    });
+  }
+
+  RED.nodes.registerType("3cx-config", ThreeCxConfig as never, {
+    credentials: { accessKey: { type: "password" } },
+  });
+
+  // --- admin routes ---------------------------------------------------------------------------
+
+  /** The key to use: typed in the dialog, or the stored one of a deployed node (never sent to the browser). */
+  function keyFor(body: DialogSettings): string {
+    const typed = typeof body.accessKey === "string" ? body.accessKey : "";
+    if (typed && typed !== UNCHANGED_PASSWORD) return expandEnv(typed, null);
+    const id = typeof body.id === "string" ? body.id : typeof body.server === "string" ? body.server : "";
+    const stored = id ? (RED.nodes.getCredentials(id) as ThreeCxConfigCredentials | undefined) : undefined;
+    return expandEnv(stored?.accessKey ?? "", null);
+  }
+
+  /** A short-lived client for what the dialog holds; reads are not retried so the answer is quick. */
+  function clientFor(body: DialogSettings): WebApiClient {
+    const fqdn = typeof body.fqdn === "string" ? body.fqdn : "";
+    return new WebApiClient({
+      fqdn: normalizeFqdn(expandEnv(fqdn, null)),
+      accessKey: keyFor(body),
+      timeout: positiveInt(body.timeout, DEFAULT_TIMEOUT_MS, 600000),
+      maxConcurrent: DEFAULT_MAX_CONCURRENT,
+      retries: 0,
+      tls: tlsFrom(body.tls),
+    });
+  }
+
+  function failure(res: Response, err: unknown): void {
+    // WebApiError texts are already free of the key; anything else is reported by kind only.
+    if (err instanceof WebApiError) res.json({ ok: false, code: err.code, message: err.message });
+    else res.json({ ok: false, code: "BAD_CONFIG", message: err instanceof Error ? err.message : "invalid settings" });
+  }
+
+  RED.httpAdmin.post("/3cx-config/test", RED.auth.needsPermission("3cx-config.write"), async (req: Request, res: Response) => {
+    let client: WebApiClient | undefined;
+    try {
+      client = clientFor((req.body ?? {}) as DialogSettings);
+      const answer = await client.call("info", {});
+      res.json({ ok: true, info: licenseSummary(answer.data) });
+    } catch (err) {
+      failure(res, err);
+    } finally {
+      client?.close();
+    }
+  });
+
+  async function sendList(res: Response, kind: string, client: WebApiClient): Promise<void> {
+    if (!isListKind(kind)) {
+      res.status(404).json({ ok: false, code: "BAD_PARAM", message: `unknown list "${kind.slice(0, 40)}"` });
+      return;
+    }
+    res.json({ ok: true, items: await loadList(client, kind) });
+  }
+
+  RED.httpAdmin.get("/3cx-config/lists/:kind", RED.auth.needsPermission("3cx-config.read"), async (req: Request, res: Response) => {
+    const server = typeof req.query.server === "string" ? RED.nodes.getNode(req.query.server) as ThreeCxConfigNode | null : null;
+    if (!server || !server.client) {
+      res.status(404).json({ ok: false, code: "BAD_CONFIG", message: "that PBX is not deployed: use the typed settings" });
+      return;
+    }
+    try {
+      await sendList(res, String(req.params.kind), server.client);
+    } catch (err) {
+      failure(res, err);
+    }
+  });
+
+  RED.httpAdmin.post("/3cx-config/lists/:kind", RED.auth.needsPermission("3cx-config.read"), async (req: Request, res: Response) => {
+    let client: WebApiClient | undefined;
+    try {
+      client = clientFor((req.body ?? {}) as DialogSettings);
+      await sendList(res, String(req.params.kind), client);
+    } catch (err) {
+      failure(res, err);
+    } finally {
+      client?.close();
+    }
+  });
+};

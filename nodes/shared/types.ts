@@ -1,0 +1,21 @@
+/** Shared types of the Node-RED adapters (kept apart: `export =` files can't export types). */
+import type { Node, NodeDef } from "node-red";
+import type { WebApiClient } from "../../src/client";
+
+/** The deployed `3cx-config` node: one PBX, one shared client. */
+export interface ThreeCxConfigNode extends Node {
+  readonly client: WebApiClient;
+  /** The PBX's base URL, e.g. "https://pbx.example.com:5001" (never the key). */
+  readonly baseUrl: string;
+}
+
+export interface ThreeCxConfigDef extends NodeDef {
+  fqdn: string;
+  timeout?: string | number;
+  maxConcurrent?: string | number;
+  tls?: string;
+}
+
+export interface ThreeCxConfigCredentials {
+  accessKey?: string;
+}
