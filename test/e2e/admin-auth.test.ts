@@ -29,6 +29,12 @@ describe("admin routes under adminAuth (red.js)", function () {
       body: JSON.stringify([{ id: "cfg", type: "3cx-config", fqdn: sim.httpUrl, timeout: 2000, maxConcurrent: 4, credentials: { accessKey: KEY } }]),
     });
     assert.ok(deploy.ok, await deploy.text());
+    // The admin API answers the deploy before the flows have started: wait for the config node.
+    for (let i = 0; i < 100; i++) {
+      const probe = await fetch(`${red.url}/3cx-config/lists/queue?server=cfg`, { headers: { authorization: adminAuth } });
+      if (probe.status === 200) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
   });
   after(async () => {
     await red?.stop();
