@@ -1,0 +1,114 @@
+// The monitor's edit dialog in a real editor (red.js + headless Chromium): the webhook URL to paste
+// into the generator's configuration, the source switch, the event checkboxes saved as a list, and
+// the live extension picker filling the comma list from the config node's admin endpoint.
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { startSimulator, type Simulator } from "../../src/simulator";
+import { startRed, type RedProcess } from "../support/red-process";
+
+const CHROMIUM = "/usr/bin/chromium";
+const KEY = "EDKEY-3a7f0c92d1";
+
+describe("3cx-monitor edit dialog (browser)", function () {
+  this.timeout(90000);
+  let red: RedProcess;
+  let sim: Simulator;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  before(async function () {
+    if (!fs.existsSync(CHROMIUM)) this.skip(); // .ci/run installs it
+    sim = await startSimulator({ httpsPort: false, accessKey: KEY });
+    red = await startRed({ settings: { telemetry: { enabled: false } } }); // no "update notifications" prompt over the editor
+    const flows = [
+      { id: "t1", type: "tab", label: "editor" },
+      { id: "cfg", type: "3cx-config", name: "sim", fqdn: sim.httpUrl, timeout: 2000, maxConcurrent: 4, credentials: { accessKey: KEY } },
+      { id: "hook", z: "t1", type: "3cx-monitor", name: "", source: "webhook", path: "/ed/hook", x: 200, y: 100, wires: [[]] },
+      { id: "poll", z: "t1", type: "3cx-monitor", name: "", source: "poll", server: "cfg", interval: 60, extensions: "101", x: 200, y: 200, wires: [[]] },
+    ];
+    const res = await fetch(`${red.url}/flows`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "Node-RED-API-Version": "v2", "Node-RED-Deployment-Type": "full" },
+      body: JSON.stringify({ flows }),
+    });
+    assert.equal(res.status, 200);
+    // Playwright gives the browser a fresh temporary profile of its own.
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+    page = await browser.newPage();
+    page.on("pageerror", (err) => pageErrors.push(err.message));
+    await page.goto(red.url);
+    await page.waitForFunction(() => {
+      const RED = (window as unknown as { RED?: { nodes?: { node(id: string): unknown } } }).RED;
+      return !!RED?.nodes?.node("hook") && !!RED.nodes.node("poll");
+    }, undefined, { timeout: 30000 });
+    // The workspace has drawn the flow: the editor is ready to open dialogs.
+    await page.waitForSelector("#red-ui-workspace-chart .red-ui-flow-node", { timeout: 30000 });
+  });
+  after(async () => {
+    await browser?.close();
+    await red?.stop();
+    await sim?.close();
+  });
+
+  async function edit(id: string): Promise<void> {
+    await page.evaluate((nodeId) => {
+      const RED = (window as unknown as { RED: { editor: { edit(n: unknown): void }; nodes: { node(id: string): unknown } } }).RED;
+      RED.editor.edit(RED.nodes.node(nodeId));
+    }, id);
+    await page.waitForSelector("#node-input-source", { state: "visible" });
+  }
+
+  it("shows the full webhook URL, with the token typed in the dialog", async () => {
+    await edit("hook");
+    assert.equal(await page.inputValue("#node-input-url"), `${red.url}/ed/hook`);
+    await page.fill("#node-input-token", "s3cret");
+    await page.dispatchEvent("#node-input-token", "change");
+    assert.equal(await page.inputValue("#node-input-url"), `${red.url}/ed/hook?token=s3cret`);
+    assert.equal(await page.isVisible("#node-input-interval"), false, "poll rows hidden for the webhook source");
+    assert.equal(await page.locator(".threecx-monitor-event").count(), 10);
+    assert.equal(await page.locator(".threecx-monitor-event.threecx-monitor-dim").count(), 4, "poll-only events dimmed");
+    await page.selectOption("#node-input-source", "poll");
+    assert.equal(await page.isVisible("#node-input-interval"), true);
+    assert.equal(await page.isVisible("#node-input-url"), false);
+    await page.selectOption("#node-input-source", "webhook");
+    await page.click(".threecx-monitor-event[data-event='call.ringing'] input");
+    await page.click("#node-dialog-ok");
+    await page.waitForSelector("#node-input-source", { state: "detached" });
+    const saved = await page.evaluate(() => {
+      const RED = (window as unknown as { RED: { nodes: { node(id: string): { events: string[]; source: string } } } }).RED;
+      const n = RED.nodes.node("hook");
+      return { events: n.events, source: n.source };
+    });
+    assert.equal(saved.source, "webhook");
+    assert.equal(saved.events.length, 9);
+    assert.equal(saved.events.includes("call.ringing"), false);
+  });
+
+  it("picks extensions from the PBX's live list into the comma list, keeping what is typed", async () => {
+    await edit("poll");
+    await page.fill("#node-input-extensions", "101, 9999");
+    await page.click("#node-3cx-monitor-pickbtn-extensions");
+    await page.waitForSelector("#node-3cx-monitor-pick-extensions .threecx-monitor-pickitem, #node-3cx-monitor-pick-extensions.threecx-monitor-error", { timeout: 10000 });
+    assert.equal(await page.locator("#node-3cx-monitor-pick-extensions.threecx-monitor-error").count(), 0, await page.locator("#node-3cx-monitor-pick-extensions").textContent() ?? "");
+    const labels = await page.locator("#node-3cx-monitor-pick-extensions .threecx-monitor-pickitem").allTextContents();
+    assert.ok(labels.some((l) => /^102\b/.test(l) && /Tom Smith/.test(l)), labels.join(" | "));
+    const item102 = page.locator("#node-3cx-monitor-pick-extensions .threecx-monitor-pickitem", { hasText: /^102/ }).locator("input");
+    await item102.check();
+    assert.equal(await page.inputValue("#node-input-extensions"), "101,9999,102");
+    const item101 = page.locator("#node-3cx-monitor-pick-extensions .threecx-monitor-pickitem", { hasText: /^101/ }).locator("input");
+    assert.equal(await item101.isChecked(), true, "what was already in the list is ticked");
+    await item101.uncheck();
+    assert.equal(await page.inputValue("#node-input-extensions"), "9999,102");
+    await page.click("#node-dialog-cancel");
+    await page.waitForSelector("#node-input-source", { state: "detached" });
+  });
+
+  it("raised no error in the page", () => {
+    assert.deepEqual(pageErrors, []);
+  });
+});
