@@ -21,10 +21,10 @@ import {
   snapshotPayload,
   type HttpApp,
   type MonitorEvent,
-  type PollClient,
   type PollerState,
   type RefusalReason,
 } from "../src/monitor";
+import type { ThreeCxConfigNode } from "./shared/types";
 
 interface MonitorDef extends NodeDef {
   server?: string;
@@ -41,10 +41,6 @@ interface MonitorCredentials {
   token?: string;
 }
 
-/** What the monitor needs of its config node (nodes/shared/types.ts ThreeCxConfigNode). */
-interface ConfigNodeLike extends Node {
-  readonly client?: PollClient;
-}
 
 const TYPE = "3cx-monitor";
 /** The longest wait between retries while the PBX does not answer. */
@@ -90,7 +86,7 @@ export = function register(RED: NodeAPI): void {
     let onInput: (msg: NodeMessageInFlow, send: (m: NodeMessage) => void, done: (err?: Error) => void) => void = (_m, _s, done) => done();
 
     if (source === "poll") {
-      const server = config.server ? (RED.nodes.getNode(config.server) as ConfigNodeLike | null) : null;
+      const server = config.server ? (RED.nodes.getNode(config.server) as ThreeCxConfigNode | null) : null;
       const client = server?.client;
       if (!client) {
         status({ fill: "red", shape: "ring", text: t("status.noServer") });
