@@ -57,6 +57,17 @@ export function offersOf(node: HomeNode): readonly Offer[] {
   return offers;
 }
 
+/** The node's offers by drop-down group, groups in order of first appearance (the catalog need not keep a group together). */
+export function groupsOf(node: HomeNode): ReadonlyArray<{ readonly group: string; readonly offers: readonly Offer[] }> {
+  const groups = new Map<string, Offer[]>();
+  for (const o of offersOf(node)) {
+    const list = groups.get(o.view.group);
+    if (list) list.push(o);
+    else groups.set(o.view.group, [o]);
+  }
+  return [...groups].map(([group, offers]) => ({ group, offers }));
+}
+
 /**
  * The node's editor fields: every parameter name its offers use, once, in first-seen order, with
  * the first spec seen for that name (the form re-reads the spec of the chosen method).

@@ -7,7 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { HomeNode, ParamSpec } from "../catalog";
-import { offersOf, type Offer } from "../../nodes/shared/offers";
+import { groupsOf, type Offer } from "../../nodes/shared/offers";
 
 const ROOT = path.resolve(__dirname, "../../..");
 const TEMPLATES = path.join(ROOT, "src/editor/help");
@@ -51,25 +51,23 @@ function operationNote(o: Offer, texts: Texts): string {
   return ` <i>(${escapeHtml(calls)} <code>${o.target.name}</code>${parts.length ? `: ${parts.join(", ")}` : ""})</i>`;
 }
 
-function methodList(home: HomeNode, texts: Texts): string {
+function methodEntry(o: Offer, texts: Texts): string {
   const none = lookup(texts, "help.noParams") ?? "no parameters";
-  const out: string[] = [];
-  let group = "";
-  for (const o of offersOf(home)) {
-    if (o.view.group !== group) {
-      if (group) out.push("</dl>");
-      group = o.view.group;
-      out.push(`<h4>${escapeHtml(lookup(texts, `groups.${slug(group)}`) ?? group)}</h4>`, `<dl class="message-properties">`);
-    }
-    const label = lookup(texts, `methods.${slug(o.name)}`) ?? o.view.label;
-    const description = lookup(texts, `descriptions.${slug(o.name)}`) ?? o.view.description;
-    const kind = lookup(texts, `help.${o.view.kind}`) ?? o.view.kind;
-    const params = o.view.params.length ? o.view.params.map((p) => paramLine(p, texts)).join("") : `<li><i>${escapeHtml(none)}</i></li>`;
-    out.push(`<dt>${escapeHtml(label)} <code>${o.name}</code> <span class="property-type">${escapeHtml(kind)}</span></dt>`);
-    out.push(`<dd>${prose(description)}${operationNote(o, texts)}<ul>${params}</ul></dd>`);
-  }
-  if (group) out.push("</dl>");
-  return out.join("\n");
+  const label = lookup(texts, `methods.${slug(o.name)}`) ?? o.view.label;
+  const description = lookup(texts, `descriptions.${slug(o.name)}`) ?? o.view.description;
+  const kind = lookup(texts, `help.${o.view.kind}`) ?? o.view.kind;
+  const params = o.view.params.length ? o.view.params.map((p) => paramLine(p, texts)).join("") : `<li><i>${escapeHtml(none)}</i></li>`;
+  return `<dt>${escapeHtml(label)} <code>${o.name}</code> <span class="property-type">${escapeHtml(kind)}</span></dt>\n` +
+    `<dd>${prose(description)}${operationNote(o, texts)}<ul>${params}</ul></dd>`;
+}
+
+function methodList(home: HomeNode, texts: Texts): string {
+  return groupsOf(home).map(({ group, offers }) => [
+    `<h4>${escapeHtml(lookup(texts, `groups.${slug(group)}`) ?? group)}</h4>`,
+    `<dl class="message-properties">`,
+    ...offers.map((o) => methodEntry(o, texts)),
+    "</dl>",
+  ].join("\n")).join("\n");
 }
 
 /** The node's help in one language, or undefined when that language has no template or catalog. */

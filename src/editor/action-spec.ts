@@ -5,7 +5,7 @@
  */
 import type { HomeNode, ParamSpec } from "../catalog";
 import { typesFor, defaultType } from "../../nodes/shared/field-types";
-import { fieldProp, fieldsOf, offersOf, typeProp } from "../../nodes/shared/offers";
+import { fieldProp, fieldsOf, groupsOf, offersOf, typeProp } from "../../nodes/shared/offers";
 
 export interface EditorParam {
   readonly name: string;
@@ -57,10 +57,10 @@ function editorParam(p: ParamSpec): EditorParam {
 }
 
 export function editorSpec(home: HomeNode): EditorSpec {
-  const offers = offersOf(home);
+  const offers = groupsOf(home).flatMap((g) => g.offers); // the drop-down's order
   return {
     type: `3cx-${home}`,
-    defaultMethod: offers[0].name,
+    defaultMethod: offersOf(home)[0].name,
     fields: fieldsOf(home).map((p) => p.name),
     offers: offers.map((o) => ({
       name: o.name,

@@ -30,6 +30,7 @@
     var text = def && def._ ? def._(full, opts) : full;
     return text === full && opts && opts.defaultValue !== undefined ? opts.defaultValue : text;
   }
+  function startsWith(text, prefix) { return String(text).indexOf(String(prefix)) === 0; }
   function slug(text) { return String(text).toLowerCase().replace(/[^a-z0-9]+/g, "_"); }
   function offerOf(type, name) { return specs[type] && specs[type].byName[name]; }
   function paramOf(offer, name) {
@@ -58,7 +59,7 @@
       opts.push({ value: "false", label: tr(type, "editor.no") + " (" + off + ")" });
     } else {
       (p.values || []).forEach(function (v) {
-        opts.push({ value: v.value, label: v.label === v.value ? v.value : v.label + " (" + v.value + ")" });
+        opts.push({ value: v.value, label: startsWith(v.label, v.value) ? v.label : v.label + " (" + v.value + ")" });
       });
     }
     return opts;
@@ -128,26 +129,35 @@
   }
 
   // --- the PBX's live lists ----------------------------------------------------------------
+  /** GET for the deployed config; POST with what is typed (key "__PWRD__" = the stored one) otherwise. */
+  function listRequest(kind, serverId, cfg, typed) {
+    var url = "3cx-config/lists/" + encodeURIComponent(kind);
+    if (!typed) return $.ajax({ url: url, data: { server: serverId }, dataType: "json" });
+    return $.ajax({
+      url: url, type: "POST", contentType: "application/json", dataType: "json",
+      data: JSON.stringify({
+        server: serverId, fqdn: cfg.fqdn, timeout: Number(cfg.timeout) || 10000, tls: cfg.tls || "",
+        accessKey: (cfg.credentials && cfg.credentials.accessKey) || "__PWRD__"
+      })
+    });
+  }
+
   function loadList(type, kind, done) {
     var serverId = $("#node-input-server").val();
     var cfg = serverId && serverId !== "_ADD_" ? RED.nodes.node(serverId) : null;
     if (!cfg) return done(tr(type, "editor.noServer"));
-    var req;
-    if (cfg.changed) { // typed in the dialog, not deployed yet: the endpoint uses what is typed
-      req = $.ajax({
-        url: "3cx-config/lists/" + encodeURIComponent(kind), type: "POST", contentType: "application/json",
-        data: JSON.stringify({
-          server: serverId, fqdn: cfg.fqdn, timeout: Number(cfg.timeout) || 10000, tls: cfg.tls || "",
-          accessKey: (cfg.credentials && cfg.credentials.accessKey) || "__PWRD__"
-        })
+    function failed(reason) { done(tr(type, "editor.listFailed", { reason: reason })); }
+    function ask(typed) {
+      listRequest(kind, serverId, cfg, typed).done(function (res) {
+        if (res && res.ok === false) return failed((res.code ? res.code + ": " : "") + (res.message || ""));
+        done(null, (res && res.items) || []);
+      }).fail(function (xhr) {
+        if (!typed && xhr.status === 404) return ask(true); // not deployed (yet): use the typed settings
+        var body = xhr.responseJSON || {};
+        failed(body.message || body.code || ("HTTP " + xhr.status));
       });
-    } else {
-      req = $.ajax({ url: "3cx-config/lists/" + encodeURIComponent(kind), data: { server: serverId }, dataType: "json" });
     }
-    req.done(function (res) { done(null, (res && res.items) || []); }).fail(function (xhr) {
-      var body = xhr.responseJSON || {};
-      done(tr(type, "editor.listFailed", { reason: body.message || body.code || body.error || ("HTTP " + xhr.status) }));
-    });
+    ask(!!cfg.changed);
   }
 
   function showHint(row, text, isError) {
@@ -165,10 +175,11 @@
       if (err) return;
       if (items.length === 0) return showHint(row, tr(type, "editor.emptyList"), true);
       var menu = RED.popover.menu({
-        style: "compact", maxHeight: 320,
+        style: "compact", maxHeight: 320, class: "threecx-pick-menu",
         options: items.map(function (item) {
-          var label = item.label && item.label !== item.value ? item.value + " — " + item.label : String(item.value);
-          return { value: String(item.value), label: label };
+          var value = String(item.value);
+          var label = item.label ? String(item.label) : value;
+          return { value: value, label: startsWith(label, value) ? label : value + " — " + label };
         }),
         onselect: function (opt) {
           var next = opt.value;

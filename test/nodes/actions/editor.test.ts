@@ -8,7 +8,7 @@ import path from "node:path";
 import * as acorn from "acorn";
 import * as walk from "acorn-walk";
 import type { HomeNode } from "../../../src/catalog";
-import { fieldProp, fieldsOf, offersOf, typeProp } from "../../../nodes/shared/offers";
+import { fieldProp, fieldsOf, groupsOf, offersOf, typeProp } from "../../../nodes/shared/offers";
 import { NODES_DIR } from "../../support/nodered";
 
 const HOMES: HomeNode[] = ["call", "ext", "queue", "contact", "pbx"];
@@ -114,6 +114,7 @@ describe("action nodes: built editor files", () => {
             assert.ok(help.includes(`<h3>${h}</h3>`), h);
           }
           assert.doesNotMatch(help, /\{\{\w+\}\}/, "no unfilled placeholder");
+          assert.equal(help.match(/<h4>/g)?.length, groupsOf(home).length, "one heading per group");
           for (const o of offersOf(home)) {
             const entry = help.slice(help.indexOf(`<code>${o.name}</code> <span`));
             assert.ok(entry.length < help.length, `${o.name} listed`);
