@@ -91,6 +91,7 @@ export = function register(RED: NodeAPI): void {
       if (!client) {
         status({ fill: "red", shape: "ring", text: t("status.noServer") });
         node.error(t("error.noServer"));
+        onInput = (_m, _s, done) => done(new Error(t("error.noServer")));
       } else {
         const watch = { extensions: parseList(config.extensions), queues: parseList(config.queues) };
         const warned = new Set<string>();

@@ -7,10 +7,13 @@ export const DEFAULT_INTERVAL_S = 2;
 /** Smallest poll interval (seconds). Fractions are allowed: tests poll every 50 ms. */
 export const MIN_INTERVAL_S = 0.05;
 
-/** The events to emit: the node's list (array or comma text); missing or empty = all. */
+/**
+ * The events to emit: the node's list (an array, or comma text). Missing or blank text (a flow
+ * from before the filter, or written by hand) = all; an empty array = the user unticked them all.
+ */
 export function eventFilter(v: unknown): Set<string> {
-  const list = parseList(v).filter(isEventName);
-  return new Set<string>(list.length > 0 ? list : EVENT_NAMES);
+  if (v === undefined || v === null || (typeof v === "string" && v.trim() === "")) return new Set<string>(EVENT_NAMES);
+  return new Set<string>(parseList(v).filter(isEventName));
 }
 
 /** The interval property (seconds, number or text) → ms; blank or invalid = the default. */

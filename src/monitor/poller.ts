@@ -147,6 +147,13 @@ export class Poller {
         for (const w of waiters) w.reject(new PollerStoppedError());
         return;
       }
+      // Aborted from outside (the shared client closing on a redeploy, before this loop is
+      // stopped): not the PBX failing, so no pbx.down; the loop is about to be stopped anyway.
+      if (errorCode(err) === "ABORTED") {
+        for (const w of waiters) w.reject(err);
+        this.schedule(this.opts.intervalMs);
+        return;
+      }
       this.failed(err, waiters);
       return;
     }

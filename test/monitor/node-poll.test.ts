@@ -199,5 +199,7 @@ describe("3cx-monitor poll source (Node-RED + simulator)", function () {
     await until(() => probe.errors.length > 0);
     assert.match(String(probe.errors[0]), /server|PBX/i);
     assert.equal(activePollers(), 0);
+    await assert.rejects(probe.ask("snapshot", 300), "an input gets no snapshot");
+    await until(() => probe.errors.length >= 2, 2000, "the input's error");
   });
 });

@@ -158,6 +158,20 @@ describe("monitor poll loop", () => {
     assert.ok(snap);
   });
 
+  it("a tick aborted from outside (the shared client closing on a redeploy) is not a PBX failure", async () => {
+    let calls = 0;
+    const c = collect();
+    const fetch = async (): Promise<PollAnswers> => {
+      calls++;
+      if (calls === 2) throw Object.assign(new Error("pbx.callsinfo.get aborted: the PBX client was closed"), { code: "ABORTED" });
+      return { callsinfo: callsinfo(), extensions: new Map(), queues: new Map() };
+    };
+    make({ intervalMs: 10, fetch, ...c }).start();
+    await until(() => calls >= 5);
+    assert.equal(c.events.length, 0);
+    assert.ok(c.states.every((s) => s.kind !== "down"));
+  });
+
   it("pollNow on a down PBX rejects with the reason; on a stopped loop with ABORTED", async () => {
     const s = scripted();
     s.state.down = true;
