@@ -37,7 +37,8 @@ function paramLine(p: ParamSpec, texts: Texts): string {
   let type: string = p.type;
   if (p.type === "boolean") type = p.encoding === "onoff" ? "on/off" : "1/0";
   if (p.type === "enum") type = p.values.map((v) => `${v.value} = ${v.label}`).join(", ") + (p.open ? ", …" : "");
-  return `<li><code>${p.name}</code> <i>${escapeHtml(need)}; ${escapeHtml(type)}</i>: ${prose(p.hint)}</li>`;
+  const hint = lookup(texts, `hints.${slug(p.hint)}`) ?? p.hint;
+  return `<li><code>${p.name}</code> <i>${escapeHtml(need)}; ${escapeHtml(type)}</i>: ${prose(hint)}</li>`;
 }
 
 function operationNote(o: Offer, texts: Texts): string {

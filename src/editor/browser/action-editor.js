@@ -45,6 +45,7 @@
   }
   function methodLabel(type, o) { return tr(type, "methods." + slug(o.name), { defaultValue: o.label }); }
   function groupLabel(type, group) { return tr(type, "groups." + slug(group), { defaultValue: group }); }
+  function hintOf(type, p) { return tr(type, "hints." + slug(p.hint), { defaultValue: p.hint }).replace(/`/g, ""); }
   function describe(type, o) {
     return tr(type, "descriptions." + slug(o.name), { defaultValue: o.description }).replace(/`/g, "");
   }
@@ -171,7 +172,7 @@
     var $button = row.find(".threecx-pick");
     showHint(row, tr(type, "editor.loading"));
     loadList(type, p.pick, function (err, items) {
-      showHint(row, err || p.hint, !!err);
+      showHint(row, err || hintOf(type, p), !!err);
       if (err) return;
       if (items.length === 0) return showHint(row, tr(type, "editor.emptyList"), true);
       var menu = RED.popover.menu({
@@ -223,7 +224,7 @@
       row.find(".threecx-req").toggle(!!(o && p.required));
       row.find(".threecx-pick").toggle(!!p.pick);
       row.toggleClass("threecx-nopick", !p.pick);
-      showHint(row, p.hint + (o ? "" : "  (" + tr(type, "label.ifUsed") + ")"));
+      showHint(row, hintOf(type, p) + (o ? "" : "  (" + tr(type, "label.ifUsed") + ")"));
       $input.typedInput("validate");
     });
   }

@@ -138,6 +138,10 @@ describe("action nodes: built editor files", () => {
             for (const o of offersOf(home)) {
               const slug = o.name.toLowerCase().replace(/[^a-z0-9]+/g, "_");
               assert.ok(keys.has(`methods.${slug}`) && keys.has(`descriptions.${slug}`), `de label of ${o.name}`);
+              for (const p of o.view.params) {
+                const hint = p.hint.toLowerCase().replace(/[^a-z0-9]+/g, "_");
+                assert.ok(keys.has(`hints.${hint}`), `de hint of ${o.name} ${p.name}`);
+              }
             }
           }
         });
