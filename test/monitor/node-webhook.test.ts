@@ -80,6 +80,18 @@ describe("3cx-monitor webhook source (Node-RED)", function () {
     assert.equal(everything.includes(TOKEN), false);
   });
 
+  it("the token may come from the environment: ${VAR}", async () => {
+    process.env.MONITOR_TEST_TOKEN = "env-token-77";
+    try {
+      const probe = await load({}, "${MONITOR_TEST_TOKEN}");
+      assert.equal((await fetch(`${base}${PATH}?token=${encodeURIComponent("${MONITOR_TEST_TOKEN}")}&event=ringing&id=1`)).status, 403);
+      assert.equal((await fetch(`${base}${PATH}?token=env-token-77&event=ringing&id=250910183903_6-0`)).status, 200);
+      await until(() => probe.msgs.length === 2);
+    } finally {
+      delete process.env.MONITOR_TEST_TOKEN;
+    }
+  });
+
   it("allow-list: a source outside it → 403, nothing emitted; 127.0.0.0/8 is let in", async () => {
     let probe = await load({ allow: "192.0.2.10, 2001:db8::/32" });
     assert.equal((await post(base + PATH, { event: "ringing", id: "250910183903_6-0" })).status, 403);
