@@ -23,8 +23,14 @@ interface Pending {
 }
 
 const MAX_SHOWN = 64;
+/** A msg value for a warning or error: any type (a BigInt or a circular object must not throw here). */
 const shown = (v: unknown): string => {
-  const s = typeof v === "string" ? v : JSON.stringify(v) ?? String(v);
+  let s: string;
+  try {
+    s = typeof v === "string" ? v : JSON.stringify(v) ?? String(v);
+  } catch {
+    s = typeof v === "bigint" ? `${v}n` : Object.prototype.toString.call(v);
+  }
   return s.length > MAX_SHOWN ? `${s.slice(0, MAX_SHOWN)}…` : s;
 };
 
