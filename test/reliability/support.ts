@@ -26,7 +26,14 @@ export function leaks(text: string, forms: readonly string[]): string[] {
 
 /** Everything a value shows: JSON (errors with their stack and own props) and util.inspect. */
 export function dump(v: unknown): string {
-  const json = JSON.stringify(v, (_k, x: unknown) => (x instanceof Error ? { ...x, message: x.message, stack: x.stack } : typeof x === "bigint" ? String(x) : x));
+  const seen = new WeakSet<object>();
+  const json = JSON.stringify(v, (_k, x: unknown) => {
+    if (typeof x === "bigint") return String(x);
+    if (typeof x !== "object" || x === null) return x;
+    if (seen.has(x)) return "[circular]";
+    seen.add(x);
+    return x instanceof Error ? { ...x, message: x.message, stack: x.stack } : x;
+  });
   return `${json ?? ""}\n${inspect(v, { depth: 8, showHidden: true })}`;
 }
 
