@@ -1,0 +1,54 @@
+// The flows of the `npm start` demo: every example flow in a tab of its own, their 3cx-config nodes
+// merged into one that points at the running simulator, and that node's key as a credential.
+"use strict";
+const fs = require("node:fs");
+const path = require("node:path");
+
+const EXAMPLES_DIR = path.resolve(__dirname, "..", "examples");
+
+/** The examples, by menu label (the file name), in menu order. */
+function readExamples(dir = EXAMPLES_DIR) {
+  return fs.readdirSync(dir)
+    .filter((f) => f.endsWith(".json"))
+    .sort()
+    .map((f) => ({ label: f.slice(0, -5), nodes: JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) }));
+}
+
+/**
+ * @param {{ fqdn: string, accessKey: string, dir?: string }} opts
+ * @returns {{ flows: object[], credentials: Record<string, {accessKey: string}>, tabs: string[], webhookPaths: string[] }}
+ */
+function demoFlows(opts) {
+  const config = { id: "", type: "3cx-config", name: "3CX simulator (demo)", fqdn: opts.fqdn, timeout: 10000, maxConcurrent: 4, tls: "" };
+  const tabs = [];
+  const nodes = [];
+  const seen = new Set();
+  const configIds = new Set();
+  for (const { label, nodes: exampleNodes } of readExamples(opts.dir)) {
+    const tabId = exampleNodes.find((n) => n.z)?.z;
+    if (!tabId) throw new Error(`example "${label}" has no flow nodes`);
+    const comment = exampleNodes.find((n) => n.type === "comment");
+    tabs.push({ id: tabId, type: "tab", label, disabled: false, info: comment ? comment.info : "" });
+    for (const n of exampleNodes) {
+      if (n.type === "3cx-config") {
+        configIds.add(n.id);
+        continue;
+      }
+      if (seen.has(n.id)) throw new Error(`example "${label}": node id ${n.id} is used by another example too`);
+      seen.add(n.id);
+      nodes.push({ ...n });
+    }
+  }
+  // One PBX for all: every reference to any example's config node now names the merged one.
+  config.id = [...configIds][0] || "3cx-demo-config";
+  for (const n of nodes) if (configIds.has(n.server)) n.server = config.id;
+  const webhookPaths = nodes.filter((n) => n.type === "3cx-monitor" && n.source === "webhook").map((n) => n.path);
+  return {
+    flows: [...tabs, config, ...nodes],
+    credentials: { [config.id]: { accessKey: opts.accessKey } },
+    tabs: tabs.map((t) => t.label),
+    webhookPaths,
+  };
+}
+
+module.exports = { demoFlows, readExamples, EXAMPLES_DIR };
