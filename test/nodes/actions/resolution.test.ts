@@ -94,6 +94,12 @@ describe("action nodes: parameter resolution and msg.method", function () {
         const err = await flow.fail({ method: c.foreign, payload: { num: "102" } });
         assert.equal(err.code, "BAD_PARAM");
         assert.match(err.message, new RegExp(`msg.method "${c.foreign.replace(/\./g, "\\.")}" is not one of this node's methods`));
+        const loop: Record<string, unknown> = { name: "loop" };
+        loop.self = loop;
+        for (const odd of [loop, 12n, ["x"], 7]) {
+          const e = await flow.fail({ method: odd, payload: { num: "102" } });
+          assert.equal(e.code, "BAD_PARAM", typeof odd);
+        }
         const none = await flow.fail({ payload: { num: "102" } });
         assert.match(none.message, /no method/);
         assert.equal(ctx.sim.requests.length, 0);
