@@ -1,0 +1,158 @@
+/**
+ * Headless Chromium (the Debian package, driven by playwright-core) for the editor tests, and the
+ * steps every editor test repeats: a quiet editor (no tours, no Flow Library, no telemetry prompt),
+ * a page that collects console errors, the editor language and theme a user would pick
+ * (Settings → View, which Node-RED keeps in localStorage), deploys through the admin API, and the
+ * README's screenshots. Used by test/browser, test/monitor/editor.test.ts and the action nodes' test.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
+import { REPO_ROOT } from "./red-process";
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+/** Root in a container: no sandbox; nothing that phones home (loopback only). */
+export const CHROMIUM_ARGS: readonly string[] = [
+  "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+];
+
+/** Why the browser tests cannot run here, or null. .ci/run installs Chromium. */
+export function chromiumMissing(): string | null {
+  return fs.existsSync(CHROMIUM) ? null : `no Chromium at ${CHROMIUM} (set CHROMIUM_PATH or apt-get install chromium)`;
+}
+
+/** Playwright gives the browser a fresh temporary profile of its own (never pass --user-data-dir). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] });
+}
+
+/**
+ * startRed `settings` for an editor under test: no tours, no Flow Library catalogue (it is not
+ * reachable), no "Enable Update Notifications" prompt covering the canvas.
+ */
+export function editorSettings(editorTheme: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    telemetry: { enabled: false },
+    editorTheme: { tours: false, palette: { catalogues: [] }, ...editorTheme },
+  };
+}
+
+export interface EditorOptions {
+  /** Settings → View → Language ("de"); the browser's language otherwise. */
+  lang?: string;
+  /** Settings → View → Appearance on Node-RED 5 ("dark"). */
+  theme?: "light" | "dark";
+}
+
+export interface EditorPage {
+  readonly context: BrowserContext;
+  readonly page: Page;
+  /** Console errors and uncaught exceptions of the page, in order. */
+  readonly problems: string[];
+  /** Every response of the page: url → HTTP status (the last one wins). */
+  readonly responses: Map<string, number>;
+  close(): Promise<void>;
+}
+
+export const VIEWPORT = { width: 1400, height: 860 };
+
+/** Opens the editor of `url` in a fresh browser context and waits until the palette is drawn. */
+export async function openEditor(browser: Browser, url: string, opts: EditorOptions = {}): Promise<EditorPage> {
+  const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1, locale: "en-US" });
+  await context.addInitScript((o: EditorOptions) => {
+    if (o.lang) localStorage.setItem("editor-language", o.lang);
+    if (o.theme) localStorage.setItem("view-dark-theme", o.theme);
+  }, opts);
+  const page = await context.newPage();
+  const problems: string[] = [];
+  const responses = new Map<string, number>();
+  page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
+  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+  page.on("response", (r) => { responses.set(r.url(), r.status()); });
+  await page.goto(url);
+  await waitForEditor(page);
+  return { context, page, problems, responses, close: () => context.close() };
+}
+
+/** The editor has loaded its nodes and flows and taken down its progress bar. */
+export async function waitForEditor(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const w = window as unknown as { RED?: { nodes?: { version?: () => unknown } } };
+    const progress = document.getElementById("red-ui-loading-progress");
+    return !!w.RED?.nodes?.version?.() && !!document.querySelector("#red-ui-palette .red-ui-palette-node") &&
+      (!progress || progress.style.display === "none");
+  }, undefined, { timeout: 30000 });
+}
+
+/** A full deploy through the admin API (flows API v2), as the editor's Deploy does. */
+export async function deployFlows(url: string, flows: unknown[]): Promise<void> {
+  const res = await fetch(`${url}/flows`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "Node-RED-API-Version": "v2", "Node-RED-Deployment-Type": "full" },
+    body: JSON.stringify({ flows }),
+  });
+  if (res.status !== 200) throw new Error(`deploy: HTTP ${res.status} ${await res.text()}`);
+}
+
+export const IMAGES_DIR = path.join(REPO_ROOT, "docs", "images");
+
+/**
+ * Saves a README picture (docs/images/<name>.png) when UPDATE_SCREENSHOTS=1 or when it is missing,
+ * so that a normal run leaves the tree clean. `clip` (page pixels) crops a page shot. Returns the
+ * file written, or null.
+ */
+export async function saveScreenshot(target: Page | Locator, name: string, clip?: { x: number; y: number; width: number; height: number }): Promise<string | null> {
+  const file = path.join(IMAGES_DIR, `${name}.png`);
+  if (process.env.UPDATE_SCREENSHOTS !== "1" && fs.existsSync(file)) return null;
+  fs.mkdirSync(IMAGES_DIR, { recursive: true });
+  if (clip && "goto" in target) await target.screenshot({ path: file, animations: "disabled", clip });
+  else await target.screenshot({ path: file, animations: "disabled" });
+  return file;
+}
+
+/** WCAG contrast ratio of two CSS colours as getComputedStyle reports them ("rgb(…)"/"rgba(…)"). */
+export function contrastRatio(fg: string, bg: string): number {
+  const lum = (css: string): number => {
+    const [r, g, b] = (css.match(/[\d.]+/g) ?? []).slice(0, 3).map((v) => {
+      const s = Number(v) / 255;
+      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const [a, b] = [lum(fg), lum(bg)];
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}
+
+/**
+ * The editor's globals as page code uses them. `page.evaluate` functions run in the browser: a test
+ * file declares them with `declare const RED: EditorRED; declare const $: EditorJQuery;`.
+ */
+export interface EditorRED {
+  nodes: {
+    node(id: string): (Record<string, unknown> & { id: string; type: string; valid?: boolean; changed?: boolean }) | null;
+    getType(type: string): { category: string } | null;
+    dirty(): boolean;
+    eachNode(cb: (n: { id: string; type: string; z: string }) => void): void;
+  };
+  editor: { edit(node: unknown): void; editConfig(name: string, type: string, id: string): void };
+  sidebar: { show(id: string): void; help: { show(type: string): void } };
+  view: { importNodes(nodes: unknown[], opts?: Record<string, unknown>): void; redraw(full?: boolean): void };
+  workspaces: { active(): string; show(id: string): void };
+  i18n: { lang(): string };
+}
+
+/** The bits of jQuery the tests call in the page. */
+export interface EditorJQueryResult {
+  length: number;
+  val(v?: string): string;
+  text(): string;
+  attr(name: string): string;
+  hasClass(c: string): boolean;
+  is(sel: string): boolean;
+  find(sel: string): EditorJQueryResult;
+  trigger(evt: string): void;
+  typedInput(...args: unknown[]): string;
+  map<T>(f: (i: number, el: HTMLElement) => T): { get(): T[] };
+}
+export type EditorJQuery = (sel: string | HTMLElement) => EditorJQueryResult;
