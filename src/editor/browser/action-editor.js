@@ -213,7 +213,9 @@
     var spec = specs[type];
     var o = offerOf(type, method);
     editing.method = method;
-    $("#node-3cx-description").text(o ? describe(type, o) + (o.calls ? "  (" + o.calls + ")" : "") : tr(type, "label.fromMsgHelp"));
+    var text = o ? describe(type, o) : tr(type, "label.fromMsgHelp");
+    if (o && o.calls && text.indexOf(o.calls) < 0) text += "  (" + o.calls + ")"; // say which WebAPI method an operation calls
+    $("#node-3cx-description").text(text);
     spec.fields.forEach(function (name) {
       var row = $("#node-3cx-row-" + name);
       var p = o ? paramOf(o, name) : spec.firstParam[name];
