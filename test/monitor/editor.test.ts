@@ -2,12 +2,13 @@
 // into the generator's configuration, the source switch, the event checkboxes saved as a list, and
 // the live extension picker filling the comma list from the config node's admin endpoint.
 import assert from "node:assert/strict";
-import fs from "node:fs";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { startSimulator, type Simulator } from "../../src/simulator";
+import { chromiumMissing, deployFlows, editorSettings, launchChromium, openEditor, type EditorPage, type EditorRED } from "../support/browser";
 import { startRed, type RedProcess } from "../support/red-process";
 
-const CHROMIUM = "/usr/bin/chromium";
+declare const RED: EditorRED;
+
 const KEY = "EDKEY-3a7f0c92d1";
 
 describe("3cx-monitor edit dialog (browser)", function () {
@@ -15,51 +16,34 @@ describe("3cx-monitor edit dialog (browser)", function () {
   let red: RedProcess;
   let sim: Simulator;
   let browser: Browser;
+  let editor: EditorPage;
   let page: Page;
-  const pageErrors: string[] = [];
 
   before(async function () {
-    if (!fs.existsSync(CHROMIUM)) this.skip(); // .ci/run installs it
+    if (chromiumMissing()) this.skip(); // .ci/run installs it
     sim = await startSimulator({ httpsPort: false, accessKey: KEY });
-    red = await startRed({ settings: { telemetry: { enabled: false } } }); // no "update notifications" prompt over the editor
-    const flows = [
+    red = await startRed({ settings: editorSettings() });
+    await deployFlows(red.url, [
       { id: "t1", type: "tab", label: "editor" },
       { id: "cfg", type: "3cx-config", name: "sim", fqdn: sim.httpUrl, timeout: 2000, maxConcurrent: 4, credentials: { accessKey: KEY } },
       { id: "hook", z: "t1", type: "3cx-monitor", name: "", source: "webhook", path: "/ed/hook", x: 200, y: 100, wires: [[]] },
       { id: "poll", z: "t1", type: "3cx-monitor", name: "", source: "poll", server: "cfg", interval: 60, extensions: "101", x: 200, y: 200, wires: [[]] },
-    ];
-    const res = await fetch(`${red.url}/flows`, {
-      method: "POST",
-      headers: { "content-type": "application/json", "Node-RED-API-Version": "v2", "Node-RED-Deployment-Type": "full" },
-      body: JSON.stringify({ flows }),
-    });
-    assert.equal(res.status, 200);
-    // Playwright gives the browser a fresh temporary profile of its own.
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
-    page = await browser.newPage();
-    page.on("pageerror", (err) => pageErrors.push(err.message));
-    await page.goto(red.url);
-    await page.waitForFunction(() => {
-      const RED = (window as unknown as { RED?: { nodes?: { node(id: string): unknown } } }).RED;
-      return !!RED?.nodes?.node("hook") && !!RED.nodes.node("poll");
-    }, undefined, { timeout: 30000 });
+    ]);
+    browser = await launchChromium();
+    editor = await openEditor(browser, red.url);
+    page = editor.page;
     // The workspace has drawn the flow: the editor is ready to open dialogs.
     await page.waitForSelector("#red-ui-workspace-chart .red-ui-flow-node", { timeout: 30000 });
   });
   after(async () => {
+    await editor?.close();
     await browser?.close();
     await red?.stop();
     await sim?.close();
   });
 
   async function edit(id: string): Promise<void> {
-    await page.evaluate((nodeId) => {
-      const RED = (window as unknown as { RED: { editor: { edit(n: unknown): void }; nodes: { node(id: string): unknown } } }).RED;
-      RED.editor.edit(RED.nodes.node(nodeId));
-    }, id);
+    await page.evaluate((nodeId) => RED.editor.edit(RED.nodes.node(nodeId)), id);
     await page.waitForSelector("#node-input-source", { state: "visible" });
   }
 
@@ -80,9 +64,8 @@ describe("3cx-monitor edit dialog (browser)", function () {
     await page.click("#node-dialog-ok");
     await page.waitForSelector("#node-input-source", { state: "detached" });
     const saved = await page.evaluate(() => {
-      const RED = (window as unknown as { RED: { nodes: { node(id: string): { events: string[]; source: string } } } }).RED;
       const n = RED.nodes.node("hook");
-      return { events: n.events, source: n.source };
+      return { events: n?.events as string[], source: n?.source as string };
     });
     assert.equal(saved.source, "webhook");
     assert.equal(saved.events.length, 9);
@@ -108,7 +91,21 @@ describe("3cx-monitor edit dialog (browser)", function () {
     await page.waitForSelector("#node-input-source", { state: "detached" });
   });
 
+  it("speaks German when the editor does", async () => {
+    const de = await openEditor(browser, red.url, { lang: "de" });
+    try {
+      await de.page.waitForSelector("#red-ui-workspace-chart .red-ui-flow-node", { timeout: 30000 });
+      await de.page.evaluate(() => RED.editor.edit(RED.nodes.node("poll")));
+      await de.page.waitForSelector("#node-input-source", { state: "visible" });
+      assert.equal((await de.page.locator("label[for='node-input-extensions']").textContent())?.trim(), "Nebenstellen");
+      assert.equal(await de.page.locator("#node-input-source option[value='webhook']").textContent(), "Webhooks der WebAPI empfangen");
+      assert.deepEqual(de.problems, []);
+    } finally {
+      await de.close();
+    }
+  });
+
   it("raised no error in the page", () => {
-    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(editor.problems, []);
   });
 });

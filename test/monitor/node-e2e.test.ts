@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { startSimulator, type Simulator } from "../../src/simulator";
+import { deployFlows } from "../support/browser";
 import { startRed, type RedProcess } from "../support/red-process";
 import { sleep, until } from "./support";
 
@@ -59,12 +60,7 @@ describe("3cx-monitor in a real Node-RED process", function () {
 
   async function deploy(monitor: Record<string, unknown>, extra: Array<Record<string, unknown>> = []): Promise<void> {
     const flows = [{ id: "t1", type: "tab", label: "e2e" }, ...extra, { id: "mon", z: "t1", type: "3cx-monitor", wires: [["fn"]], ...monitor }, ...forward()];
-    const res = await fetch(`${red.url}/flows`, {
-      method: "POST",
-      headers: { "content-type": "application/json", "Node-RED-API-Version": "v2", "Node-RED-Deployment-Type": "full" },
-      body: JSON.stringify({ flows }),
-    });
-    assert.equal(res.status, 200, await res.text());
+    await deployFlows(red.url, flows);
   }
 
   async function webhookUp(): Promise<void> {
