@@ -4,15 +4,14 @@
 // field, the live PBX lists (deployed and typed config), labels, help (en-US, de), no console
 // errors, and readable hints in the theme (Node-RED 5: dark).
 import assert from "node:assert/strict";
-import fs from "node:fs";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { startSimulator, type Simulator } from "../../../src/simulator";
 import { fieldsOf, groupsOf, offersOf } from "../../../nodes/shared/offers";
 import { NODE_RED_PKG } from "../../support/nodered";
 import { startRed, type RedProcess } from "../../support/red-process";
+import { chromiumMissing, contrastRatio, deployFlows, editorSettings, launchChromium, openEditor, type EditorPage } from "../../support/browser";
 import type { HomeNode } from "../../../src/catalog";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const HOMES: HomeNode[] = ["call", "ext", "queue", "contact", "pbx"];
 const DARK = NODE_RED_PKG === "node-red-5";
 
@@ -33,39 +32,31 @@ describe("action nodes: the editor in a browser", function () {
   let sim: Simulator;
   let red: RedProcess;
   let browser: Browser;
+  let editor: EditorPage;
   let page: Page;
-  const problems: string[] = [];
+  let problems: string[] = [];
 
   before(async function () {
-    if (!fs.existsSync(CHROMIUM)) this.skip(); // CHROMIUM_PATH names another browser binary
+    if (chromiumMissing()) this.skip();
     sim = await startSimulator({ httpsPort: false });
-    red = await startRed({ settings: { telemetry: { enabled: false } } });
-    const flows = [
+    red = await startRed({ settings: editorSettings() });
+    await deployFlows(red.url, [
       { id: "f1", type: "tab", label: "actions" },
       { id: "cfg", type: "3cx-config", name: "pbx", fqdn: sim.httpUrl, timeout: 3000, maxConcurrent: 4, credentials: { accessKey: sim.accessKey } },
       ...HOMES.map((h, i) => ({ id: `n-${h}`, z: "f1", type: `3cx-${h}`, server: "cfg", method: offersOf(h)[0].name, x: 200, y: 60 + 60 * i, wires: [[]] })),
       { id: "n-fwd", z: "f1", type: "3cx-ext", server: "cfg", method: "ext.fwd.set", p_num: "102", p_numType: "str", p_status: "Away", p_statusType: "choice", x: 500, y: 60, wires: [[]] },
       { id: "n-named", z: "f1", type: "3cx-queue", name: "Login desk", server: "cfg", method: "agent.login", x: 500, y: 120, wires: [[]] },
       { id: "n-msg", z: "f1", type: "3cx-call", server: "cfg", method: "", x: 500, y: 180, wires: [[]] },
-    ];
-    const deploy = await fetch(`${red.url}/flows`, {
-      method: "POST", headers: { "content-type": "application/json", "Node-RED-Deployment-Type": "full" }, body: JSON.stringify(flows),
-    });
-    assert.equal(deploy.status, 204);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    ]);
+    browser = await launchChromium();
+    editor = await openEditor(browser, red.url, DARK ? { theme: "dark" } : {});
+    page = editor.page;
     page.setDefaultTimeout(10000);
-    page.on("console", (m) => { if (m.type() === "error") problems.push(m.text()); });
-    page.on("pageerror", (e) => problems.push(e.message));
-    if (DARK) await page.addInitScript(() => localStorage.setItem("view-dark-theme", "dark"));
-    await page.goto(red.url);
-    await page.waitForSelector(".red-ui-palette-node[data-palette-type='3cx-call']", { timeout: 30000 });
+    problems = editor.problems;
   });
 
   after(async () => {
+    await editor?.close();
     await browser?.close();
     await red?.stop();
     await sim?.close();
@@ -230,19 +221,14 @@ describe("action nodes: the editor in a browser", function () {
 
   it(`keeps hints readable in the ${DARK ? "dark" : "light"} theme`, async () => {
     await openDialog("n-fwd");
-    const ratio = await page.evaluate(() => {
-      const rgb = (c: string): number[] => (c.match(/[\d.]+/g) ?? []).map(Number);
-      const lum = (c: number[]): number => {
-        const [r, g, b] = c.slice(0, 3).map((v) => { const s = v / 255; return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4; });
-        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
-      };
+    const [fg, bg] = await page.evaluate(() => {
       const hint = document.querySelector("#node-3cx-row-num .threecx-hint") as HTMLElement;
       let el: HTMLElement | null = hint;
-      let bg = "rgba(0, 0, 0, 0)";
-      while (el && (rgb(bg)[3] === 0 || bg === "transparent")) { bg = getComputedStyle(el).backgroundColor; el = el.parentElement; }
-      const [a, b] = [lum(rgb(getComputedStyle(hint).color)), lum(rgb(bg))];
-      return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+      let background = "rgba(0, 0, 0, 0)";
+      while (el && /rgba\(.*, 0\)$|transparent/.test(background)) { background = getComputedStyle(el).backgroundColor; el = el.parentElement; }
+      return [getComputedStyle(hint).color, background];
     });
+    const ratio = contrastRatio(fg, bg);
     assert.ok(ratio >= 3, `hint contrast ${ratio.toFixed(2)}`);
     if (DARK) assert.ok(await page.evaluate(() => document.documentElement.classList.contains("nr-theme-dark")), "the dark theme is on");
     await closeDialog();
