@@ -15,6 +15,11 @@ execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", roo
 const nodesOut = path.join(dist, "nodes");
 fs.mkdirSync(nodesOut, { recursive: true });
 
+// Icons and hand-written locales first: renderHtml then adds the help it generates from the catalog
+// (dist/nodes/locales/<lang>/<type>.html) beside them.
+fs.cpSync(path.join(root, "icons"), path.join(nodesOut, "icons"), { recursive: true });
+fs.cpSync(path.join(root, "locales"), path.join(nodesOut, "locales"), { recursive: true });
+
 // Editor files: nodes/*.html, with the generated catalog and editor helpers inlined where marked.
 const { renderHtml } = require(path.join(dist, "src", "editor", "render-html.js"));
 for (const file of fs.readdirSync(path.join(root, "nodes"))) {
@@ -22,8 +27,6 @@ for (const file of fs.readdirSync(path.join(root, "nodes"))) {
   const src = fs.readFileSync(path.join(root, "nodes", file), "utf8");
   fs.writeFileSync(path.join(nodesOut, file), renderHtml(src, file.replace(/\.html$/, "")));
 }
-fs.cpSync(path.join(root, "icons"), path.join(nodesOut, "icons"), { recursive: true });
-fs.cpSync(path.join(root, "locales"), path.join(nodesOut, "locales"), { recursive: true });
 // The simulator command is a bin: make it executable.
 const cli = path.join(dist, "src", "simulator", "cli.js");
 if (fs.existsSync(cli)) fs.chmodSync(cli, 0o755);
