@@ -11,6 +11,7 @@ declare module "node-red-node-test-helper" {
     unload(): Promise<void>;
     getNode(id: string): Node & Record<string, unknown>;
     clearFlows(): Promise<void>;
+    setFlows(flows: ReadonlyArray<Record<string, unknown>>, type?: "full" | "nodes" | "flows", credentials?: Record<string, Record<string, string>>): Promise<void>;
     request(): import("supertest").SuperTest<import("supertest").Test>;
     startServer(): Promise<void>;
     stopServer(): Promise<void>;
