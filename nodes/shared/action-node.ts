@@ -10,6 +10,7 @@ import { defaultType } from "./field-types";
 import { ActionError, errorCode } from "./errors";
 import { prepareField, type PreparedField } from "./fields";
 import { callOffer } from "./call-offer";
+import { InOrder } from "./in-order";
 import { fieldProp, fieldsOf, offersOf, typeProp, type Offer } from "./offers";
 import { StatusTracker } from "./status";
 import type { ThreeCxConfigNode } from "./types";
@@ -19,6 +20,8 @@ type ActionNodeDef = NodeDef & Record<string, unknown>;
 interface Pending {
   readonly controller: AbortController;
   readonly done: (err?: Error) => void;
+  /** Place in the node's input order (outputs and errors leave in that order). */
+  readonly ticket: number;
   finished: boolean;
 }
 
@@ -45,6 +48,8 @@ export function registerActionNode(RED: NodeAPI, home: HomeNode): void {
     const node = this;
     const status = new StatusTracker(node, RED._, type);
     const pending = new Set<Pending>();
+    const order = new InOrder();
+    let closing = false;
 
     // --- per deploy: config node, method, fields ------------------------------------------
     const serverId = typeof config.server === "string" ? config.server : "";
@@ -107,12 +112,16 @@ export function registerActionNode(RED: NodeAPI, home: HomeNode): void {
       return values;
     }
 
-    function finish(p: Pending, err?: Error): void {
+    /** Ends p once the messages before it have ended; `output` sends its msg (not while closing). */
+    function finish(p: Pending, err?: Error, output?: () => void): void {
       if (p.finished) return;
       p.finished = true;
       pending.delete(p);
-      if (err) p.done(err);
-      else p.done();
+      order.settle(p.ticket, () => {
+        if (!closing) output?.();
+        if (err) p.done(err);
+        else p.done();
+      });
     }
 
     async function handle(msg: NodeMessageInFlow, send: (m: NodeMessage) => void, p: Pending): Promise<void> {
@@ -140,8 +149,7 @@ export function registerActionNode(RED: NodeAPI, home: HomeNode): void {
           params: result.params,
           durationMs: result.durationMs,
         };
-        send(msg);
-        finish(p);
+        finish(p, undefined, () => send(msg));
       } catch (err) {
         if (p.finished) return;
         const error = err instanceof Error ? err : new Error(String(err));
@@ -151,12 +159,13 @@ export function registerActionNode(RED: NodeAPI, home: HomeNode): void {
     }
 
     node.on("input", (msg: NodeMessageInFlow, send: (m: NodeMessage) => void, done: (err?: Error) => void) => {
-      const p: Pending = { controller: new AbortController(), done, finished: false };
+      const p: Pending = { controller: new AbortController(), done, ticket: order.ticket(), finished: false };
       pending.add(p);
       void handle(msg, send, p);
     });
 
     node.on("close", (_removed: boolean, closeDone: () => void) => {
+      closing = true; // answers held back for order are dropped like the ones still in flight
       for (const p of [...pending]) {
         p.controller.abort();
         finish(p); // the flow is stopping: the message ends here, not as an error
