@@ -116,12 +116,26 @@ export function buildFlow(spec: FlowSpec): { flow: Array<Record<string, unknown>
 type Emitter = NodeJS.EventEmitter;
 const emitter = (n: unknown): Emitter => n as Emitter;
 
-export async function loadFlow(spec: FlowSpec, extraModules: unknown[] = []): Promise<Probe> {
+/**
+ * Loads the flow. `spies: false` takes the helper's sinon spies off Node.prototype again: they keep
+ * every call's arguments (every msg sent), which a load test would measure instead of the package.
+ * Statuses, warnings and errors are then not recorded; outputs and Catch messages still are.
+ */
+export async function loadFlow(spec: FlowSpec, opts: { spies?: boolean } = {}): Promise<Probe> {
   const { flow, creds } = buildFlow(spec);
   const types = new Set(spec.nodes.map((n) => n.type));
-  const modules = [nodeModule("3cx-config"), ...[...types].map((t) => nodeModule(t)), ...extraModules];
+  const modules = [nodeModule("3cx-config"), ...[...types].map((t) => nodeModule(t))];
   if (spec.ca) modules.push(tlsConfigModule());
   await helper.load(modules, flow, creds);
+  if (opts.spies === false) {
+    const h = helper as unknown as { _sandbox: { restore(): void }; _NodePrototype: { send: unknown } };
+    h._sandbox.restore();
+    // A wired node keeps its own copy of send (Node#updateWires), still the spy: put the real one back.
+    for (const n of flow) {
+      const node = helper.getNode(String(n.id)) as unknown as { send?: { callCount?: number } } | null;
+      if (node && Object.prototype.hasOwnProperty.call(node, "send") && node.send?.callCount !== undefined) node.send = h._NodePrototype.send as never;
+    }
+  }
   return new Probe(spec.nodes.map((n) => n.id));
 }
 
