@@ -6,13 +6,12 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { startSimulator, type Simulator } from "../../src/simulator";
 import {
-  chromiumMissing, contrastRatio, deployFlows, editorSettings, launchChromium, openEditor,
-  type EditorJQuery, type EditorPage, type EditorRED,
+  contrastRatio, openEditor, simulatorConfig, startEditorStack,
+  type EditorJQuery, type EditorPage, type EditorRED, type EditorStack,
 } from "../support/browser";
 import { NODE_RED_PKG } from "../support/nodered";
-import { REPO_ROOT, startRed, type RedProcess } from "../support/red-process";
+import { REPO_ROOT, type RedProcess } from "../support/red-process";
 
 declare const RED: EditorRED;
 declare const $: EditorJQuery;
@@ -44,28 +43,22 @@ function messages(lang: string, type: string): Record<string, unknown> {
 
 describe("editor: help, language and theme (browser)", function () {
   this.timeout(60000);
-  let sim: Simulator;
+  let stack: EditorStack;
   let red: RedProcess;
   let browser: Browser;
 
   before(async function () {
-    const missing = chromiumMissing();
-    if (missing) { console.log(`      skipped: ${missing}`); this.skip(); }
-    sim = await startSimulator({ httpsPort: false });
-    red = await startRed({ settings: editorSettings() });
-    await deployFlows(red.url, [
+    stack = await startEditorStack(this, (sim) => [
       { id: "tab", type: "tab", label: "3CX" },
-      { id: "cfg", type: "3cx-config", name: "PBX", fqdn: sim.httpUrl, timeout: 3000, maxConcurrent: 4, credentials: { accessKey: sim.accessKey } },
+      simulatorConfig(sim, "cfg", "PBX"),
       { id: "n-ext", z: "tab", type: "3cx-ext", server: "cfg", method: "ext.fwd.set", p_num: "102", p_numType: "str", x: 160, y: 60, wires: [[]] },
       { id: "n-monitor", z: "tab", type: "3cx-monitor", server: "cfg", source: "webhook", path: "/3cx/events", x: 160, y: 120, wires: [[]] },
     ]);
-    browser = await launchChromium();
+    ({ red, browser } = stack);
   });
 
   after(async () => {
-    await browser?.close();
-    await red?.stop();
-    await sim?.close();
+    await stack?.stop();
   });
 
   /** The help sidebar's text for a node type. */

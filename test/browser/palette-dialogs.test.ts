@@ -3,14 +3,14 @@
 // required fields marked, "Test connection" before the first deploy (license info, and AUTH for a
 // wrong key), the extension picker on the simulator's PBX. Writes docs/images/edit-dialog.png.
 import assert from "node:assert/strict";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { FORWARDING_PROFILES, methodsOf, type HomeNode } from "../../src/catalog";
-import { startSimulator, type Simulator } from "../../src/simulator";
+import type { Simulator } from "../../src/simulator";
 import {
-  chromiumMissing, deployFlows, editorSettings, launchChromium, openEditor, saveScreenshot,
-  type EditorJQuery, type EditorPage, type EditorRED,
+  openEditor, saveScreenshot, simulatorConfig, startEditorStack,
+  type EditorJQuery, type EditorPage, type EditorRED, type EditorStack,
 } from "../support/browser";
-import { startRed, type RedProcess } from "../support/red-process";
+import type { RedProcess } from "../support/red-process";
 
 declare const RED: EditorRED;
 declare const $: EditorJQuery;
@@ -21,20 +21,16 @@ const ICON_PATH = "icons/@node-red-3cx/webapi/";
 
 describe("editor: palette and edit dialogs (browser)", function () {
   this.timeout(60000);
+  let stack: EditorStack;
   let sim: Simulator;
   let red: RedProcess;
-  let browser: Browser;
   let editor: EditorPage;
   let page: Page;
 
   before(async function () {
-    const missing = chromiumMissing();
-    if (missing) { console.log(`      skipped: ${missing}`); this.skip(); }
-    sim = await startSimulator({ httpsPort: false });
-    red = await startRed({ settings: editorSettings() });
-    await deployFlows(red.url, [
+    stack = await startEditorStack(this, (s) => [
       { id: "tab", type: "tab", label: "3CX" },
-      { id: "cfg", type: "3cx-config", name: "3CX simulator", fqdn: sim.httpUrl, timeout: 3000, maxConcurrent: 4, credentials: { accessKey: sim.accessKey } },
+      simulatorConfig(s),
       ...ACTIONS.map((h, i) => ({ id: `n-${h}`, z: "tab", type: `3cx-${h}`, server: "cfg", method: methodsOf(h)[0].name, x: 160, y: 60 + 60 * i, wires: [[]] })),
       { id: "n-monitor", z: "tab", type: "3cx-monitor", server: "cfg", source: "poll", interval: 600, x: 160, y: 400, wires: [[]] },
       { id: "n-bare", z: "tab", type: "3cx-ext", server: "", method: "ext.state.get", x: 420, y: 60, wires: [[]] },
@@ -43,15 +39,13 @@ describe("editor: palette and edit dialogs (browser)", function () {
         p_first: "101", p_firstType: "str", p_second: "payload.number", p_secondType: "msg", x: 420, y: 120, wires: [[]],
       },
     ]);
-    browser = await launchChromium();
-    editor = await openEditor(browser, red.url);
+    ({ sim, red } = stack);
+    editor = await openEditor(stack.browser, red.url);
     page = editor.page;
   });
 
   after(async () => {
-    await browser?.close();
-    await red?.stop();
-    await sim?.close();
+    await stack?.stop();
   });
 
   async function edit(id: string): Promise<void> {
@@ -71,7 +65,7 @@ describe("editor: palette and edit dialogs (browser)", function () {
       assert.equal(await node.count(), 1, `${type} in the 3CX category`);
       const style = (await node.locator(".red-ui-palette-icon").getAttribute("style")) ?? "";
       assert.ok(style.includes(`${ICON_PATH}${type}.svg`), `${type} icon: ${style}`);
-      assert.equal(editor.responses.get(`${red.url}/${ICON_PATH}${type}.svg`), 200, `${type}.svg loaded`);
+      assert.equal(await editor.statusOf(`${red.url}/${ICON_PATH}${type}.svg`), 200, `${type}.svg loaded`);
     }
     const others = await page.locator("#red-ui-palette-container-3CX .red-ui-palette-node").count();
     assert.equal(others, PALETTE.length, "nothing else in the 3CX category");

@@ -8,7 +8,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
-import { REPO_ROOT } from "./red-process";
+import { startSimulator, type Simulator } from "../../src/simulator";
+import type { SimulatorOptions } from "../../src/simulator/types";
+import { REPO_ROOT, startRed, type RedProcess } from "./red-process";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 /** Root in a container: no sandbox; nothing that phones home (loopback only). */
@@ -38,6 +40,51 @@ export function editorSettings(editorTheme: Record<string, unknown> = {}): Recor
   };
 }
 
+/** A simulator, a red.js with `flows` deployed and Chromium: what an editor test file starts once. */
+export interface EditorStack {
+  readonly sim: Simulator;
+  readonly red: RedProcess;
+  readonly browser: Browser;
+  stop(): Promise<void>;
+}
+
+/** The flow entry of a 3cx-config node pointing at the simulator (HTTP). */
+export function simulatorConfig(sim: Simulator, id = "cfg", name = "3CX simulator"): Record<string, unknown> {
+  return { id, type: "3cx-config", name, fqdn: sim.httpUrl, timeout: 3000, maxConcurrent: 4, credentials: { accessKey: sim.accessKey } };
+}
+
+/**
+ * Starts the stack for a `before` hook, or skips the suite (saying why) without Chromium. `flows`
+ * gets the simulator to point config nodes at it.
+ */
+export async function startEditorStack(ctx: Mocha.Context, flows: (sim: Simulator) => unknown[], simOpts: SimulatorOptions = {}): Promise<EditorStack> {
+  const missing = chromiumMissing();
+  if (missing) {
+    console.log(`      skipped: ${missing}`);
+    ctx.skip();
+  }
+  const sim = await startSimulator({ httpsPort: false, ...simOpts });
+  let red: RedProcess | undefined;
+  try {
+    red = await startRed({ settings: editorSettings() });
+    await deployFlows(red.url, flows(sim));
+    const browser = await launchChromium();
+    const started = red;
+    return {
+      sim, red: started, browser,
+      async stop() {
+        await browser.close();
+        await started.stop();
+        await sim.close();
+      },
+    };
+  } catch (err) {
+    await red?.stop();
+    await sim.close();
+    throw err;
+  }
+}
+
 export interface EditorOptions {
   /** Settings → View → Language ("de"); the browser's language otherwise. */
   lang?: string;
@@ -52,6 +99,8 @@ export interface EditorPage {
   readonly problems: string[];
   /** Every response of the page: url → HTTP status (the last one wins). */
   readonly responses: Map<string, number>;
+  /** The HTTP status of a URL the page loads (CSS images load after the palette is drawn: waits up to 5 s). */
+  statusOf(url: string): Promise<number | undefined>;
   close(): Promise<void>;
 }
 
@@ -72,7 +121,11 @@ export async function openEditor(browser: Browser, url: string, opts: EditorOpti
   page.on("response", (r) => { responses.set(r.url(), r.status()); });
   await page.goto(url);
   await waitForEditor(page);
-  return { context, page, problems, responses, close: () => context.close() };
+  const statusOf = async (u: string): Promise<number | undefined> => {
+    for (const end = Date.now() + 5000; !responses.has(u) && Date.now() < end;) await page.waitForTimeout(50);
+    return responses.get(u);
+  };
+  return { context, page, problems, responses, statusOf, close: () => context.close() };
 }
 
 /** The editor has loaded its nodes and flows and taken down its progress bar. */
