@@ -9,6 +9,7 @@ import { EVENT_NAMES } from "../../src/monitor";
 import type { HomeNode } from "../../src/catalog";
 import { typesFor } from "../../nodes/shared/field-types";
 import { fieldProp, offersOf, typeProp } from "../../nodes/shared/offers";
+import { REPO_ROOT } from "../support/red-process";
 import { CORE_FILES, EXAMPLES_DIR, PALETTE_TYPES, exampleLabels, readExample, type ExampleNode } from "./support";
 
 /** The use cases (shared/reference/use-cases.md, rows 1-16) and the example answering each. */
@@ -44,6 +45,11 @@ describe("example flows: the files", () => {
   it("one example per use case (16), named by its menu label, and nothing else in examples/", () => {
     assert.deepEqual(labels, [...USE_CASES].sort());
     assert.deepEqual(fs.readdirSync(EXAMPLES_DIR).filter((f) => !f.endsWith(".json")), []);
+  });
+
+  it("every example has a behaviour test (actions.test.ts or events.test.ts) named after it", () => {
+    const sources = ["actions.test.ts", "events.test.ts"].map((f) => fs.readFileSync(path.join(REPO_ROOT, "test", "examples", f), "utf8")).join("\n");
+    for (const label of USE_CASES) assert.ok(sources.includes(`it(${JSON.stringify(`${label}: `).slice(0, -1)}`), label);
   });
 
   it("every palette node appears in at least one example", () => {
