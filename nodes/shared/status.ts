@@ -25,13 +25,32 @@ export function shortResult(data: unknown, t: (key: string, opts?: Record<string
   return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text;
 }
 
+type Translator = (key: string, opts?: Record<string, string | number>) => string;
+
+/** Status texts repeat (one per key and count) and i18next is slow (plural rules on every count). */
+const MEMO_MAX = 256;
+
+function memoTranslate(t: Translator): Translator {
+  const memo = new Map<string, string>();
+  return (key, opts) => {
+    const id = opts === undefined ? key : `${key}\u0000${JSON.stringify(opts)}`;
+    let text = memo.get(id);
+    if (text === undefined) {
+      text = t(key, opts);
+      if (memo.size >= MEMO_MAX) memo.clear(); // a bound, should counts ever run wide
+      memo.set(id, text);
+    }
+    return text;
+  };
+}
+
 export class StatusTracker {
   private inFlight = 0;
   private timer: NodeJS.Timeout | undefined;
-  private readonly t: (key: string, opts?: Record<string, string | number>) => string;
+  private readonly t: Translator;
 
   constructor(private readonly node: Node, translate: Translate, type: string) {
-    this.t = (key, opts) => translate(`${type}.${key}`, opts);
+    this.t = memoTranslate((key, opts) => translate(`${type}.${key}`, opts));
   }
 
   begin(): void {
