@@ -73,21 +73,44 @@ export = function register(RED: NodeAPI): void {
 
   // --- admin routes ---------------------------------------------------------------------------
 
-  /** The key to use: typed in the dialog, or the stored one of a deployed node (never sent to the browser). */
-  function keyFor(body: DialogSettings): string {
+  /** The base URL a config node was deployed with (running, or failed to start), if it is in the flows. */
+  function savedBaseUrl(id: string): string | undefined {
+    const live = RED.nodes.getNode(id) as ThreeCxConfigNode | null;
+    if (live?.baseUrl) return live.baseUrl;
+    let fqdn: unknown;
+    RED.nodes.eachNode((n) => {
+      if (n.id === id && n.type === "3cx-config") fqdn = (n as { fqdn?: unknown }).fqdn;
+    });
+    try {
+      return typeof fqdn === "string" ? normalizeFqdn(expandEnv(fqdn, null)) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * The key to use: typed in the dialog, or the stored one of a deployed node (never sent to the
+   * browser). The stored key only ever goes to the PBX it was saved for: these routes take any
+   * fqdn, and must not be a way to send a saved key to a host of the caller's choosing.
+   */
+  function keyFor(body: DialogSettings, baseUrl: string): string {
     const typed = typeof body.accessKey === "string" ? body.accessKey : "";
     if (typed && typed !== UNCHANGED_PASSWORD) return expandEnv(typed, null);
     const id = typeof body.id === "string" ? body.id : typeof body.server === "string" ? body.server : "";
     const stored = id ? (RED.nodes.getCredentials(id) as ThreeCxConfigCredentials | undefined) : undefined;
-    return expandEnv(stored?.accessKey ?? "", null);
+    if (!stored?.accessKey) return "";
+    if (savedBaseUrl(id) !== baseUrl) {
+      throw new Error("the saved access key is only sent to the PBX it was saved for: type the key again to use this fqdn");
+    }
+    return expandEnv(stored.accessKey, null);
   }
 
   /** A short-lived client for what the dialog holds; reads are not retried so the answer is quick. */
   function clientFor(body: DialogSettings): WebApiClient {
-    const fqdn = typeof body.fqdn === "string" ? body.fqdn : "";
+    const fqdn = normalizeFqdn(expandEnv(typeof body.fqdn === "string" ? body.fqdn : "", null));
     return new WebApiClient({
-      fqdn: normalizeFqdn(expandEnv(fqdn, null)),
-      accessKey: keyFor(body),
+      fqdn,
+      accessKey: keyFor(body, fqdn),
       timeout: positiveInt(body.timeout, DEFAULT_TIMEOUT_MS, 600000),
       maxConcurrent: DEFAULT_MAX_CONCURRENT,
       retries: 0,
@@ -135,7 +158,9 @@ export = function register(RED: NodeAPI): void {
     }
   });
 
-  RED.httpAdmin.post("/3cx-config/lists/:kind", RED.auth.needsPermission("3cx-config.read"), async (req: Request, res: Response) => {
+  // Typed settings make the runtime contact a host of the caller's choosing (like Test connection):
+  // write permission. Look-ups of a deployed PBX (the GET above) need read only.
+  RED.httpAdmin.post("/3cx-config/lists/:kind", RED.auth.needsPermission("3cx-config.write"), async (req: Request, res: Response) => {
     let client: WebApiClient | undefined;
     try {
       client = clientFor((req.body ?? {}) as DialogSettings);
