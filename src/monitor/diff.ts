@@ -4,7 +4,7 @@
  * call.answered if it already is); a ringing DN that was not ringing before gives call.ringing;
  * the first answered sighting gives call.answered; a call that is gone gives call.ended.
  */
-import type { CallEventBase, CallInfo, CallLeg, ExtState, MonitorEvent, QueueMember, Snapshot, TrackedCall } from "./types";
+import type { CallEventBase, CallEnded, CallInfo, CallLeg, ExtState, MonitorEvent, QueueMember, Snapshot, TrackedCall } from "./types";
 
 /** A leg on an external line (trunk): its externalParty is the outside number. */
 function isExternal(leg: CallLeg | undefined): boolean {
@@ -23,27 +23,28 @@ function dn(leg: CallLeg | undefined): string | undefined {
   return leg?.dnNum === undefined ? undefined : String(leg.dnNum);
 }
 
-/** The internal DN a call is about: the owner when it is internal, else the first internal leg. */
-function internalDn(call: CallInfo): string | undefined {
-  return dn(legsOf(call).find((l) => !isExternal(l)));
-}
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** The fields a poll call event shares with a webhook one (callerid = the outside party, as there). */
 function callBase(call: CallInfo, atIso: string): CallEventBase {
-  const ext = legsOf(call).find(isExternal);
+  // The outside leg, and the internal DN the call is about: the owner when internal, else the first internal leg.
+  let ext: CallLeg | undefined;
+  let internal: CallLeg | undefined;
+  for (const leg of legsOf(call)) {
+    if (isExternal(leg)) ext ??= leg;
+    else internal ??= leg;
+  }
   const callerid = ext ? (ext.externalParty === undefined ? dn(ext) : String(ext.externalParty)) : dn(call.owner);
-  const direction = ext ? (ext === call.owner ? "inbound" : "outbound") : undefined;
-  const user = internalDn(call);
-  return {
-    source: "poll",
-    callID: call.callID,
-    ...(callerid !== undefined ? { callerid } : {}),
-    ...(user !== undefined ? { user } : {}),
-    ...(call.did ? { did: call.did } : {}),
-    ...(direction ? { direction } : {}),
-    at: atIso,
-    call,
-  };
+  const user = dn(internal);
+  // Built field by field (no spreads of temporary objects: thousands per tick), in the same key order.
+  const base = { source: "poll", callID: call.callID } as Mutable<CallEventBase>;
+  if (callerid !== undefined) base.callerid = callerid;
+  if (user !== undefined) base.user = user;
+  if (call.did) base.did = call.did;
+  if (ext) base.direction = ext === call.owner ? "inbound" : "outbound";
+  base.at = atIso;
+  base.call = call;
+  return base;
 }
 
 function seconds(ms: number): number {
@@ -67,18 +68,14 @@ function callEvents(prev: TrackedCall | undefined, next: TrackedCall, atIso: str
 }
 
 function endedEvent(gone: TrackedCall, endedAt: number, atIso: string): MonitorEvent {
-  return {
-    topic: "call.ended",
-    payload: {
-      ...callBase(gone.call, atIso),
-      duration: seconds(endedAt - gone.startedAtMs),
-      talkTime: gone.answeredAtMs === undefined ? 0 : seconds(endedAt - gone.answeredAtMs),
-      missed: !gone.answered,
-      startedAt: gone.startedAt,
-      ...(gone.answeredAt !== undefined ? { answeredAt: gone.answeredAt } : {}),
-      endedAt: atIso,
-    },
-  };
+  const payload = callBase(gone.call, atIso) as Mutable<CallEnded>;
+  payload.duration = seconds(endedAt - gone.startedAtMs);
+  payload.talkTime = gone.answeredAtMs === undefined ? 0 : seconds(endedAt - gone.answeredAtMs);
+  payload.missed = !gone.answered;
+  payload.startedAt = gone.startedAt;
+  if (gone.answeredAt !== undefined) payload.answeredAt = gone.answeredAt;
+  payload.endedAt = atIso;
+  return { topic: "call.ended", payload };
 }
 
 /** The fields of ext.state.get whose change is an extension.status event. */
