@@ -4,8 +4,11 @@
 // red status, no unhandled rejection, no key anywhere, a write sent at most once, and the next
 // message works on the same config node once the fault is gone.
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
 import { startSimulator, type Simulator } from "../../src/simulator";
 import { certSet, type CertSet } from "./certs";
+import { REPO_ROOT } from "../support/red-process";
 import { FAULTS, KINDS, type FaultCase, type NodeKind } from "./fault-table";
 import { RawFront, TlsFront } from "./fronts";
 import { KEY, helper, leaks, loadFlow, secretForms, sleep, until, useRejectionCounter, type CaughtError, type Msg } from "./support";
@@ -115,6 +118,13 @@ describe("reliability: fault matrix (3 node kinds × every fault)", function () 
       });
     }
   }
+
+  it("RELIABILITY.md documents every fault of the matrix with its code", () => {
+    const doc = fs.readFileSync(path.join(REPO_ROOT, "RELIABILITY.md"), "utf8");
+    const rows = new Map([...doc.matchAll(/^\| ([^|]+?) \| [^|]+ \| `([A-Z_0-9]+)` \|$/gm)].map((m) => [m[1], m[2]]));
+    assert.deepEqual(FAULTS.map((f) => [f.name, rows.get(f.name)]), FAULTS.map((f) => [f.name, f.code]));
+    assert.equal(rows.size, FAULTS.length, "no row for a fault that is not tested");
+  });
 
   it("the fronts pass traffic through when no fault is set (sanity)", async () => {
     const probe = await loadFlow({ fqdn: raw.url, nodes: [{ id: "n1", type: "3cx-pbx", props: { method: "info" } }] });
