@@ -148,7 +148,7 @@ describe("reliability: load", function () {
     assert.ok(errors.length > 0, "the outage was noticed");
     assert.deepEqual(codes.filter((c) => c !== "UNREACHABLE"), [], "an outage is UNREACHABLE");
     assert.equal(lateErrors.length, 0, "once the PBX is back, messages succeed again");
-    assert.ok(maxGap <= timeout + 1000, `nothing hangs: the longest pause between two endings was ${maxGap} ms`);
+    assert.ok(maxGap <= 2 * timeout + 1000, `nothing hangs: the longest pause between two endings was ${maxGap} ms`);
     assertInputOrder(b);
     assert.deepEqual(leaks(probe.allText(), secretForms(KEY)), []);
     assert.equal(rejections.count, 0);
