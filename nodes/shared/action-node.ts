@@ -3,6 +3,7 @@
  * node file only names its home; which methods and operations it offers, their parameters and
  * how fields are read all come from the catalog and the operations table, prepared per deploy.
  */
+import { setMaxListeners } from "node:events";
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
 import type { HomeNode } from "../../src/catalog";
 import { ParamError, resolveParams } from "../../src/resolver";
@@ -18,7 +19,6 @@ import type { ThreeCxConfigNode } from "./types";
 type ActionNodeDef = NodeDef & Record<string, unknown>;
 
 interface Pending {
-  readonly controller: AbortController;
   readonly done: (err?: Error) => void;
   /** Place in the node's input order (outputs and errors leave in that order). */
   readonly ticket: number;
@@ -50,6 +50,9 @@ export function registerActionNode(RED: NodeAPI, home: HomeNode): void {
     const pending = new Set<Pending>();
     const order = new InOrder();
     let closing = false;
+    // One signal for every request of this node: close aborts them all (none is aborted alone).
+    const closer = new AbortController();
+    setMaxListeners(0, closer.signal); // one listener per request in flight or queued
 
     // --- per deploy: config node, method, fields ------------------------------------------
     const serverId = typeof config.server === "string" ? config.server : "";
@@ -94,18 +97,41 @@ export function registerActionNode(RED: NodeAPI, home: HomeNode): void {
       return offer;
     }
 
-    async function fieldValues(offer: Offer, msg: NodeMessage): Promise<Record<string, unknown>> {
+    /**
+     * Per offer, prepared on first use: its parameters' non-blank fields. When none is read per
+     * message (msg/flow/global/JSONata), the values are one object for every message.
+     */
+    interface FieldPlan {
+      readonly fields: ReadonlyArray<readonly [string, PreparedField]>;
+      readonly constant?: Readonly<Record<string, unknown>>;
+    }
+    const plans = new Map<Offer, FieldPlan>();
+
+    function planOf(offer: Offer): FieldPlan {
+      let plan = plans.get(offer);
+      if (!plan) {
+        const used: Array<readonly [string, PreparedField]> = [];
+        for (const p of offer.view.params) {
+          const f = fields.get(p.name);
+          if (f && f.kind !== "blank") used.push([p.name, f]);
+        }
+        const fixed = used.every(([, f]) => f.kind === "constant");
+        const constant = fixed ? Object.fromEntries(used.map(([name, f]) => [name, f.kind === "constant" ? f.value : undefined])) : undefined;
+        plans.set(offer, (plan = { fields: used, constant }));
+      }
+      return plan;
+    }
+
+    async function fieldValues(offer: Offer, plan: FieldPlan, msg: NodeMessage): Promise<Record<string, unknown>> {
       const values: Record<string, unknown> = {};
-      for (const p of offer.view.params) {
-        const f = fields.get(p.name);
-        if (!f || f.kind === "blank") continue;
-        if (f.kind === "broken") throw new ParamError(p.name, `${offer.name}: ${p.name} ${f.problem}`);
-        if (f.kind === "constant") values[p.name] = f.value;
-        else {
+      for (const [name, f] of plan.fields) {
+        if (f.kind === "broken") throw new ParamError(name, `${offer.name}: ${name} ${f.problem}`);
+        if (f.kind === "constant") values[name] = f.value;
+        else if (f.kind === "dynamic") {
           try {
-            values[p.name] = await f.read(msg);
+            values[name] = await f.read(msg);
           } catch (err) {
-            throw new ParamError(p.name, `${offer.name}: ${p.name} could not be read (${err instanceof Error ? err.message : String(err)})`);
+            throw new ParamError(name, `${offer.name}: ${name} could not be read (${err instanceof Error ? err.message : String(err)})`);
           }
         }
       }
@@ -129,7 +155,8 @@ export function registerActionNode(RED: NodeAPI, home: HomeNode): void {
       try {
         if (setupError) throw setupError;
         const offer = chooseOffer(msg);
-        const values = await fieldValues(offer, msg);
+        const plan = planOf(offer);
+        const values = plan.constant ?? (await fieldValues(offer, plan, msg));
         let viewParams: Record<string, string>;
         try {
           viewParams = resolveParams(offer.view, values, msg.payload);
@@ -139,7 +166,7 @@ export function registerActionNode(RED: NodeAPI, home: HomeNode): void {
         if (p.finished || !client) return; // closed while fields were read
         status.begin();
         sent = true;
-        const result = await callOffer(client, offer, viewParams, p.controller.signal);
+        const result = await callOffer(client, offer, viewParams, closer.signal);
         if (p.finished) return;
         status.succeed(result.data);
         msg.payload = result.data;
@@ -159,17 +186,15 @@ export function registerActionNode(RED: NodeAPI, home: HomeNode): void {
     }
 
     node.on("input", (msg: NodeMessageInFlow, send: (m: NodeMessage) => void, done: (err?: Error) => void) => {
-      const p: Pending = { controller: new AbortController(), done, ticket: order.ticket(), finished: false };
+      const p: Pending = { done, ticket: order.ticket(), finished: false };
       pending.add(p);
       void handle(msg, send, p);
     });
 
     node.on("close", (_removed: boolean, closeDone: () => void) => {
       closing = true; // answers held back for order are dropped like the ones still in flight
-      for (const p of [...pending]) {
-        p.controller.abort();
-        finish(p); // the flow is stopping: the message ends here, not as an error
-      }
+      closer.abort();
+      for (const p of [...pending]) finish(p); // the flow is stopping: the message ends here, not as an error
       status.close();
       closeDone();
     });
