@@ -74,9 +74,12 @@ describe("reliability: redeploy soak (red.js)", function () {
   }
 
   it(`${DEPLOYS} full and modified-nodes deploys under traffic: quick closes, one loop, one route, handles and heap back to the baseline`, async () => {
-    // Baseline: the package's modules loaded once, then nothing deployed.
+    // Baseline: the package's modules loaded and its code paths warmed by 10 deploys, then nothing deployed.
     await red.deploy(flows(0, true), "full");
-    await sleep(500);
+    for (let i = 1; i <= 10; i++) {
+      await red.deploy(flows(-i, false), i % 2 === 0 ? "full" : "nodes");
+      await sleep(50);
+    }
     await red.deploy([], "full");
     const base = await settle((s) => s.pollers === 0, 5000);
     await red.deploy(flows(0, true), "full");
