@@ -7,17 +7,16 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import {
-  contrastRatio, openEditor, simulatorConfig, startEditorStack,
+  contrastRatio, NODE_RED_5, openEditor, simulatorConfig, startEditorStack,
   type EditorJQuery, type EditorPage, type EditorRED, type EditorStack,
 } from "../support/browser";
-import { NODE_RED_PKG } from "../support/nodered";
 import { REPO_ROOT, type RedProcess } from "../support/red-process";
 
 declare const RED: EditorRED;
 declare const $: EditorJQuery;
 
 const TYPES = ["3cx-config", "3cx-call", "3cx-ext", "3cx-queue", "3cx-contact", "3cx-pbx", "3cx-monitor"];
-const NR5 = NODE_RED_PKG === "node-red-5";
+
 /**
  * WCAG AA for normal text (labels, inputs). Hints, descriptions and the coloured Test connection
  * result use Node-RED's own secondary and status colours: held to AA for large text / UI (3:1).
@@ -113,11 +112,11 @@ describe("editor: help, language and theme (browser)", function () {
     }
   });
 
-  it(`keeps our dialogs readable in the ${NR5 ? "built-in dark" : "light"} theme`, async () => {
-    const editor = await openEditor(browser, red.url, NR5 ? { theme: "dark" } : {});
+  it(`keeps our dialogs readable in the ${NODE_RED_5 ? "built-in dark" : "light"} theme`, async () => {
+    const editor = await openEditor(browser, red.url, NODE_RED_5 ? { theme: "dark" } : {});
     const { page } = editor;
     try {
-      assert.equal(await page.evaluate(() => document.documentElement.classList.contains("nr-theme-dark")), NR5, "theme");
+      assert.equal(await page.evaluate(() => document.documentElement.classList.contains("nr-theme-dark")), NODE_RED_5, "theme");
       /** Text colour and the first opaque background behind it, for each visible match. */
       const colours = (selector: string): Promise<{ text: string; fg: string; bg: string }[]> => page.evaluate((sel) =>
         Array.from(document.querySelectorAll<HTMLElement>(sel)).filter((el) => el.offsetParent !== null && el.innerText.trim() !== "").map((el) => {

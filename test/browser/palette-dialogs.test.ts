@@ -7,7 +7,7 @@ import type { Page } from "playwright-core";
 import { FORWARDING_PROFILES, methodsOf, type HomeNode } from "../../src/catalog";
 import type { Simulator } from "../../src/simulator";
 import {
-  openEditor, saveScreenshot, simulatorConfig, startEditorStack,
+  openEditor, saveScreenshot, settledBox, simulatorConfig, startEditorStack,
   type EditorJQuery, type EditorPage, type EditorRED, type EditorStack,
 } from "../support/browser";
 import type { RedProcess } from "../support/red-process";
@@ -176,9 +176,8 @@ describe("editor: palette and edit dialogs (browser)", function () {
     await page.waitForSelector("#node-3cx-row-first .red-ui-typedInput-container", { state: "visible" });
     await page.mouse.move(0, VIEW_BOTTOM);
     // The tray down to the last form row: the empty rest of the panel is left out.
-    const tray = await page.locator(".red-ui-tray").last().boundingBox();
-    const last = await page.locator("#node-input-name").boundingBox();
-    assert.ok(tray && last);
+    const tray = await settledBox(page.locator(".red-ui-tray", { has: page.locator("#node-dialog-ok") }).locator(".red-ui-tray-header"));
+    const last = await settledBox(page.locator("#node-input-name"));
     const written = await saveScreenshot(page, "edit-dialog", { x: tray.x, y: tray.y, width: tray.width, height: last.y + last.height + 24 - tray.y });
     if (written) console.log(`      wrote ${written}`);
     await cancel();

@@ -90,6 +90,7 @@ export interface EditorOptions {
   lang?: string;
   /** Settings → View → Appearance on Node-RED 5 ("dark"). */
   theme?: "light" | "dark";
+  viewport?: { width: number; height: number };
 }
 
 export interface EditorPage {
@@ -108,7 +109,7 @@ export const VIEWPORT = { width: 1400, height: 860 };
 
 /** Opens the editor of `url` in a fresh browser context and waits until the palette is drawn. */
 export async function openEditor(browser: Browser, url: string, opts: EditorOptions = {}): Promise<EditorPage> {
-  const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1, locale: "en-US" });
+  const context = await browser.newContext({ viewport: opts.viewport ?? VIEWPORT, deviceScaleFactor: 1, locale: "en-US" });
   await context.addInitScript((o: EditorOptions) => {
     if (o.lang) localStorage.setItem("editor-language", o.lang);
     if (o.theme) localStorage.setItem("view-dark-theme", o.theme);
@@ -150,18 +151,34 @@ export async function deployFlows(url: string, flows: unknown[]): Promise<void> 
 
 export const IMAGES_DIR = path.join(REPO_ROOT, "docs", "images");
 
+/** Whether this matrix run drives Node-RED 5 (NODE_RED_PKG as in nodered.ts, without loading the test helper). */
+export const NODE_RED_5 = (process.env.NODE_RED_PKG || "node-red") === "node-red-5";
+
 /**
- * Saves a README picture (docs/images/<name>.png) when UPDATE_SCREENSHOTS=1 or when it is missing,
- * so that a normal run leaves the tree clean. `clip` (page pixels) crops a page shot. Returns the
- * file written, or null.
+ * Saves a README picture (docs/images/<name>.png) in the Node-RED 5 run, when UPDATE_SCREENSHOTS=1
+ * or when it is missing, so that a normal run leaves the tree clean. `clip` (page pixels) crops a
+ * page shot. Returns the file written, or null.
  */
 export async function saveScreenshot(target: Page | Locator, name: string, clip?: { x: number; y: number; width: number; height: number }): Promise<string | null> {
   const file = path.join(IMAGES_DIR, `${name}.png`);
+  if (!NODE_RED_5) return null; // the README shows the editor a newcomer installs today
   if (process.env.UPDATE_SCREENSHOTS !== "1" && fs.existsSync(file)) return null;
   fs.mkdirSync(IMAGES_DIR, { recursive: true });
   if (clip && "goto" in target) await target.screenshot({ path: file, animations: "disabled", clip });
   else await target.screenshot({ path: file, animations: "disabled" });
   return file;
+}
+
+/** A locator's bounding box once it has stopped moving (trays slide in). */
+export async function settledBox(locator: Locator): Promise<{ x: number; y: number; width: number; height: number }> {
+  let last = "";
+  for (const end = Date.now() + 5000; Date.now() < end; await new Promise((r) => setTimeout(r, 100))) {
+    const box = await locator.boundingBox();
+    const key = JSON.stringify(box);
+    if (box && key === last) return box;
+    last = key;
+  }
+  throw new Error(`${String(locator)} kept moving or is not on screen`);
 }
 
 /** WCAG contrast ratio of two CSS colours as getComputedStyle reports them ("rgb(…)"/"rgba(…)"). */
