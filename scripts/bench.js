@@ -24,6 +24,8 @@ const bench = path.join(root, "bench");
 
 function parseArgs(argv) {
   const out = { quick: false, nr5: false, server: "sim", messages: 20000, growth: 100000, warmup: 3000, rounds: 1, json: "" };
+  // --quick sets smaller counts first, so that --messages and the like still override it.
+  if (argv.includes("--quick")) Object.assign(out, { messages: 3000, growth: 10000, warmup: 1000 });
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--quick") out.quick = true;
@@ -36,7 +38,6 @@ function parseArgs(argv) {
     else if (a === "--json") out.json = argv[++i];
     else throw new Error(`bench: unknown option ${a}`);
   }
-  if (out.quick) Object.assign(out, { messages: 3000, growth: 10000, warmup: 1000 });
   return out;
 }
 
@@ -144,6 +145,7 @@ async function main() {
   rows.push(ext, httpReq, raw);
   await measure("3cx-ext (maxConcurrent 4, the default)", "nodered.js", ["--flow", "3cx-ext", "--max-concurrent", "4", ...n]);
   await measure("http-request (keep-alive on)", "nodered.js", ["--flow", "http-request", "--persist", ...n]);
+  const rawHttp = await measure("raw node:http (no axios, keep-alive agent)", "raw.js", ["--lib", "node-http", ...n]);
   if (o.nr5) {
     const { nodeBinary } = require("./node-binary");
     const nr5 = { execPath: nodeBinary(22), env: { NODE_RED_PKG: "node-red-5" } };
@@ -175,6 +177,7 @@ async function main() {
   console.log(`RSS growth over ${growth.messages} messages (3cx-ext, after GC): ${fmt(growth.rssGrowthMb, 1)} MB (heap ${fmt(growth.heapGrowthMb, 1)} MB); RSS MB at each fifth: ${growth.rssCheckpointsMb.join(" → ")}; ${fmt(growth.msgPerSec)} msg/s, worst p99 ${fmt(growth.p99Ms, 2)} ms, ${growth.errors} errors`);
   console.log(`whole bench: ${fmt((Date.now() - started) / 1000)} s\n`);
   if (o.json) fs.writeFileSync(o.json, JSON.stringify({ rows, diff, loads, growth }, null, 2));
+  console.log(`3cx-ext vs raw node:http: ${fmt(ext.msgPerSec / rawHttp.msgPerSec, 2)} of its msg/s; p99 ${fmt(ext.p99Ms, 2)} ms vs ${fmt(rawHttp.p99Ms, 2)} ms`);
   const N = ext.msgPerSec;
   const M = httpReq.msgPerSec;
   const R = raw.msgPerSec;
