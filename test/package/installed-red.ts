@@ -26,8 +26,9 @@ export interface InstalledRed {
 export async function startInstalledRed(tarball: string): Promise<InstalledRed> {
   const userDir = fs.mkdtempSync(path.join(os.tmpdir(), "3cx-installed-"));
   fs.writeFileSync(path.join(userDir, "package.json"), JSON.stringify({ name: "node-red-project", private: true, version: "0.0.1" }));
-  // The npm cache holds axios and selfsigned (the repository's own install); the registry is reachable otherwise.
-  const npm = await run("npm", ["install", tarball, "--prefix", userDir, "--prefer-offline", "--no-audit", "--no-fund"], { cwd: userDir, maxBuffer: 16 << 20 });
+  // The npm cache holds the dependencies (the repository's own install); the registry is reachable otherwise.
+  // --ignore-scripts: as from the registry, where npm runs no `prepare` (it would for a file tarball).
+  const npm = await run("npm", ["install", tarball, "--prefix", userDir, "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: userDir, maxBuffer: 16 << 20 });
   const port = await freePort();
   const settings = {
     uiHost: "127.0.0.1",
