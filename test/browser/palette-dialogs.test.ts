@@ -1,7 +1,8 @@
 // A newcomer's first look at the editor (red.js + headless Chromium, the Node-RED of this matrix run):
 // the 3CX palette with its icons, every edit dialog, method choice and drop-downs from the catalog,
 // required fields marked, "Test connection" before the first deploy (license info, and AUTH for a
-// wrong key), the extension picker on the simulator's PBX. Writes docs/images/edit-dialog.png.
+// wrong key), the extension picker on the simulator's PBX. The Node-RED 5 run pictures the dialog
+// for the README (docs/images/edit-dialog.png) when it is missing or UPDATE_SCREENSHOTS=1.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { FORWARDING_PROFILES, methodsOf, type HomeNode } from "../../src/catalog";
@@ -18,6 +19,8 @@ declare const $: EditorJQuery;
 const ACTIONS: readonly HomeNode[] = ["call", "ext", "queue", "contact", "pbx"];
 const PALETTE = [...ACTIONS.map((h) => `3cx-${h}`), "3cx-monitor"];
 const ICON_PATH = "icons/@node-red-3cx/webapi/";
+/** Where the pointer is parked for the picture, away from any tooltip. */
+const VIEW_BOTTOM = 850;
 
 describe("editor: palette and edit dialogs (browser)", function () {
   this.timeout(60000);
@@ -171,9 +174,11 @@ describe("editor: palette and edit dialogs (browser)", function () {
     await cancel();
   });
 
-  it("pictures an action node's edit dialog for the README", async () => {
+  it("shows a saved node's values in its dialog (the README picture)", async () => {
     await edit("n-makecall");
     await page.waitForSelector("#node-3cx-row-first .red-ui-typedInput-container", { state: "visible" });
+    assert.deepEqual(await page.evaluate(() => [$("#node-input-p_first").typedInput("type"), $("#node-input-p_first").typedInput("value")]), ["str", "101"]);
+    assert.deepEqual(await page.evaluate(() => [$("#node-input-p_second").typedInput("type"), $("#node-input-p_second").typedInput("value")]), ["msg", "payload.number"]);
     await page.mouse.move(0, VIEW_BOTTOM);
     // The tray down to the last form row: the empty rest of the panel is left out.
     const tray = await settledBox(page.locator(".red-ui-tray", { has: page.locator("#node-dialog-ok") }).locator(".red-ui-tray-header"));
@@ -184,6 +189,3 @@ describe("editor: palette and edit dialogs (browser)", function () {
     assert.deepEqual(editor.problems, [], "no console error in the whole walk");
   });
 });
-
-/** Park the pointer away from any tooltip. */
-const VIEW_BOTTOM = 850;
