@@ -5,19 +5,16 @@
  *
  * Secrecy: the key lives only in private fields (#) — util.inspect shows none of them — and in the
  * request line. Library errors are reduced to their code at once (failure.ts).
- *
- * Requests go out on node:http(s) itself (transport.ts), not axios: axios cost ~165 µs of CPU per
- * request here, two thirds of a message's whole cost through Node-RED (BENCHMARKS.md, change 4).
  */
+import axios, { type AxiosInstance } from "axios";
 import type http from "node:http";
 import { getMethod, isRetryable, type MethodSpec } from "../catalog";
 import { sleep, backoffDelay, parseRetryAfter } from "./backoff";
 import { WebApiError, makeRedactor } from "./errors";
-import { type Answer, type Ctx, type Outcome, badBody, judgeFailure, judgeStatus } from "./failure";
+import { type Answer, type Ctx, type Outcome, badBody, failedFrom, judgeFailure, judgeStatus } from "./failure";
 import { normalizeFqdn } from "./fqdn";
 import { type ClientOptions, type Settings, checkAccessKey, checkSettings, makeAgent } from "./options";
 import { NoSlot, Slots, type LeaveReason } from "./slots";
-import { get } from "./transport";
 
 export interface WebApiResult {
   /** The PBX's JSON answer, parsed, unchanged. */
@@ -41,7 +38,7 @@ interface Run {
   why?: StopReason;
 }
 
-const HEADERS = { Accept: "application/json", "User-Agent": "node-red-3cx-webapi" } as const;
+const USER_AGENT = "node-red-3cx-webapi";
 
 function abortedError(method: string, why: LeaveReason, attempts?: number): WebApiError {
   const msg = why === "closed"
@@ -66,6 +63,7 @@ export class WebApiClient {
   readonly #prefix: string; // baseUrl + "/webapi/" + encoded key + "/"
   readonly #redact: (text: string) => string;
   readonly #agent: http.Agent;
+  readonly #http: AxiosInstance;
   readonly #s: Settings;
   readonly #slots: Slots;
   readonly #runs = new Set<Run>();
@@ -80,6 +78,17 @@ export class WebApiClient {
     this.#prefix = `${this.baseUrl}/webapi/${encodeURIComponent(key)}/`;
     this.#agent = makeAgent(this.baseUrl, this.#s, opts.tls);
     this.#slots = new Slots(this.#s.maxConcurrent);
+    this.#http = axios.create({
+      httpAgent: this.#agent,
+      httpsAgent: this.#agent,
+      proxy: false, // never route the key through a proxy taken from the environment
+      maxRedirects: 0, // a redirect is reported, not followed
+      maxContentLength: this.#s.maxResponseBytes,
+      responseType: "text",
+      transformResponse: [(d: unknown) => d], // parse ourselves: a non-JSON 2xx is BAD_RESPONSE
+      validateStatus: () => true,
+      headers: { Accept: "application/json", "User-Agent": USER_AGENT },
+    });
   }
 
   /** Calls that have left the queue (requests in flight, or waiting to retry). */
@@ -186,9 +195,16 @@ export class WebApiClient {
     }
   }
 
-  /** node:http, not a proxy from the environment; a redirect is reported, not followed. */
-  #attempt(url: string, signal: AbortSignal): Promise<Outcome> {
-    return get(url, { agent: this.#agent, headers: HEADERS, maxBytes: this.#s.maxResponseBytes, signal });
+  async #attempt(url: string, signal: AbortSignal): Promise<Outcome> {
+    try {
+      const res = await this.#http.get<string>(url, { signal });
+      const retryAfter = res.headers["retry-after"];
+      const body = typeof res.data === "string" ? res.data : "";
+      const answer: Answer = { kind: "answer", status: res.status, body, ...(typeof retryAfter === "string" ? { retryAfter } : {}) };
+      return answer;
+    } catch (e) {
+      return failedFrom(e); // keeps only the code; the error (with its URL) is dropped here
+    }
   }
 
   #parse(a: Answer, ctx: Ctx): unknown {

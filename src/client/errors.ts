@@ -1,6 +1,6 @@
 /**
  * The client's one error type. It is built fresh from plain words and codes: it never wraps an
- * HTTP or socket error (those carry the URL, and the URL carries the access key), and it holds no
+ * axios or socket error (those carry the URL, and the URL carries the access key), and it holds no
  * URL, config, request or cause.
  */
 export type ErrorCode =

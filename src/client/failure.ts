@@ -21,11 +21,12 @@ export interface Failed {
 
 export type Outcome = Answer | Failed;
 
-/** Reads the code from a request/socket error and lets go of the error (it holds the URL). */
+/** Reads the code from an axios/socket error and lets go of the error (it holds the URL). */
 export function failedFrom(e: unknown): Failed {
-  const err = (typeof e === "object" && e !== null ? e : {}) as { code?: unknown; cause?: { code?: unknown } };
+  const err = (typeof e === "object" && e !== null ? e : {}) as { code?: unknown; message?: unknown; cause?: { code?: unknown } };
   const code = typeof err.code === "string" ? err.code : typeof err.cause?.code === "string" ? err.cause.code : "";
-  return { kind: "failed", code, tooLarge: false };
+  const message = typeof err.message === "string" ? err.message : "";
+  return { kind: "failed", code, tooLarge: message.startsWith("maxContentLength") };
 }
 
 /** Context every message needs. */
@@ -53,7 +54,7 @@ const NETWORK: Readonly<Record<string, readonly [reason: string, retry: boolean]
   ENETDOWN: ["network down", true],
   EAI_AGAIN: ["the host name could not be looked up", true],
   ENOTFOUND: ["host name not found", false],
-  // transport.ts: the socket closed while the body was streaming in
+  // axios: the socket closed while the body was streaming in
   ERR_BAD_RESPONSE: ["the connection closed before the answer was complete", true],
 };
 
