@@ -44,8 +44,13 @@ async function pack(): Promise<Packed> {
   const t0 = Date.now();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "3cx-pack-"));
   process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
-  const { stdout } = await run("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", dir], { cwd: REPO_ROOT, maxBuffer: 16 << 20 });
-  const [info] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
+  // Under `npm test` the parent npm's lifecycle variables reach this npm; without them (and with
+  // scripts off in the environment too) `prepare` can't rebuild dist/ under the running tests.
+  const env: NodeJS.ProcessEnv = { npm_config_ignore_scripts: "true" };
+  for (const [k, v] of Object.entries(process.env)) if (!/^npm_/i.test(k)) env[k] = v;
+  const { stdout } = await run("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", dir], { cwd: REPO_ROOT, env, maxBuffer: 16 << 20 });
+  // Anything a script printed would come before npm's JSON: parse from the JSON's opening bracket.
+  const [info] = JSON.parse(stdout.slice(Math.max(0, stdout.search(/^\[/m)))) as { filename: string; files: { path: string }[] }[];
   const tarball = path.join(dir, info.filename);
   const { stdout: manifest } = await run("tar", ["-xzOf", tarball, "package/package.json"]);
   const packageJson = JSON.parse(manifest) as PackageJson;
