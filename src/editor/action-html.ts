@@ -9,6 +9,7 @@ import path from "node:path";
 import type { HomeNode } from "../catalog";
 import { defaultsSource, editorSpec } from "./action-spec";
 import { fieldProp, fieldsOf, typeProp } from "../../nodes/shared/offers";
+import { pbxListsScript } from "./pbx-lists";
 
 /** One colour for every node of the package (config and monitor too). */
 export const NODE_COLOR = "#74B4E0";
@@ -58,7 +59,8 @@ ${rows.join("\n")}
 export function actionNodeHtml(home: HomeNode): string {
   const type = `3cx-${home}`;
   const lib = fs.readFileSync(path.join(BROWSER_DIR, "action-editor.js"), "utf8").trim();
-  return `<script type="text/javascript">
+  return `${pbxListsScript()}
+<script type="text/javascript">
 ${lib}
 ThreeCxEditor.define(${scriptJson(type)}, ${scriptJson(editorSpec(home))});
 RED.nodes.registerType('${type}', {

@@ -129,36 +129,9 @@
     };
   }
 
-  // --- the PBX's live lists ----------------------------------------------------------------
-  /** GET for the deployed config; POST with what is typed (key "__PWRD__" = the stored one) otherwise. */
-  function listRequest(kind, serverId, cfg, typed) {
-    var url = "3cx-config/lists/" + encodeURIComponent(kind);
-    if (!typed) return $.ajax({ url: url, data: { server: serverId }, dataType: "json" });
-    return $.ajax({
-      url: url, type: "POST", contentType: "application/json", dataType: "json",
-      data: JSON.stringify({
-        server: serverId, fqdn: cfg.fqdn, timeout: Number(cfg.timeout) || 10000, tls: cfg.tls || "",
-        accessKey: (cfg.credentials && cfg.credentials.accessKey) || "__PWRD__"
-      })
-    });
-  }
-
+  // --- the PBX's live lists (src/editor/browser/pbx-lists.js) -------------------------------
   function loadList(type, kind, done) {
-    var serverId = $("#node-input-server").val();
-    var cfg = serverId && serverId !== "_ADD_" ? RED.nodes.node(serverId) : null;
-    if (!cfg) return done(tr(type, "editor.noServer"));
-    function failed(reason) { done(tr(type, "editor.listFailed", { reason: reason })); }
-    function ask(typed) {
-      listRequest(kind, serverId, cfg, typed).done(function (res) {
-        if (res && res.ok === false) return failed((res.code ? res.code + ": " : "") + (res.message || ""));
-        done(null, (res && res.items) || []);
-      }).fail(function (xhr) {
-        if (!typed && xhr.status === 404) return ask(true); // not deployed (yet): use the typed settings
-        var body = xhr.responseJSON || {};
-        failed(body.message || body.code || ("HTTP " + xhr.status));
-      });
-    }
-    ask(!!cfg.changed);
+    window.ThreeCxPbxLists.load(kind, function (key, opts) { return tr(type, key, opts); }, done);
   }
 
   function showHint(row, text, isError) {
