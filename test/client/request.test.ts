@@ -1,8 +1,10 @@
 // What goes on the wire: the URL shape, URL-encoding of every value, keep-alive, the result.
 import assert from "node:assert/strict";
+import net from "node:net";
 import util from "node:util";
 import { getMethod } from "../../src/catalog";
 import { WebApiClient, WebApiError } from "../../src/client";
+import { AXIOS_TCP_KEEPALIVE_MS } from "../../src/client/options";
 import { assertNoSecret, rejectsWith } from "./support/secrecy";
 import { usingClient, withServer } from "./support/hooks";
 import { KEY, TestServer, json } from "./support/server";
@@ -73,6 +75,26 @@ describe("client: requests", () => {
     assert.equal(fx.server.hits.length, 50);
     assert.equal(fx.server.connections, 1);
     console.log(`      50 sequential calls over 1 connection: ${(ms / 50).toFixed(2)} ms per call`);
+  });
+
+  it("asks for one TCP keep-alive delay on its socket, so Node skips the setsockopt on every reuse", async () => {
+    // The agent (when a socket goes idle) and axios (when a request takes it) both call
+    // setKeepAlive; Node only reaches the kernel when the value changes. Two different delays
+    // meant two syscalls per request.
+    const seen: number[] = [];
+    const orig = net.Socket.prototype.setKeepAlive;
+    net.Socket.prototype.setKeepAlive = function (this: net.Socket, enable?: boolean, delay?: number) {
+      if (this.remotePort === Number(new URL(fx.server.url).port)) seen.push(enable ? (delay ?? 0) : -1);
+      return orig.call(this, enable, delay);
+    };
+    try {
+      for (let i = 0; i < 20; i++) await fx.client.call("ext.state.get", { num: String(i) });
+    } finally {
+      net.Socket.prototype.setKeepAlive = orig;
+    }
+    assert.equal(fx.server.connections, 1);
+    assert.ok(seen.length >= 20, `setKeepAlive seen ${seen.length} times`);
+    assert.deepEqual([...new Set(seen)], [AXIOS_TCP_KEEPALIVE_MS]);
   });
 
   it("rejects an unknown method, a non-string value and broken Unicode before sending (BAD_PARAM)", async () => {
