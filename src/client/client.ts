@@ -39,6 +39,7 @@ interface Run {
 }
 
 const USER_AGENT = "node-red-3cx-webapi";
+const REQUEST_HEADERS = { Accept: "application/json", "User-Agent": USER_AGENT } as const;
 
 function abortedError(method: string, why: LeaveReason, attempts?: number): WebApiError {
   const msg = why === "closed"
@@ -87,8 +88,12 @@ export class WebApiClient {
       responseType: "text",
       transformResponse: [(d: unknown) => d], // parse ourselves: a non-JSON 2xx is BAD_RESPONSE
       validateStatus: () => true,
-      headers: { Accept: "application/json", "User-Agent": USER_AGENT },
     });
+    // axios.create copies the library's per-method header buckets (common, get, post…) into the
+    // instance, and every request deep-merges and flattens them again: about a fifth of a request's
+    // CPU. The request sends these two headers and no others of ours, so the instance keeps just them.
+    // (The cast: axios types its defaults with the buckets; a flat object is what it merges best.)
+    this.#http.defaults.headers = { ...REQUEST_HEADERS } as unknown as AxiosInstance["defaults"]["headers"];
   }
 
   /** Calls that have left the queue (requests in flight, or waiting to retry). */

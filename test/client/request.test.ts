@@ -1,5 +1,6 @@
 // What goes on the wire: the URL shape, URL-encoding of every value, keep-alive, the result.
 import assert from "node:assert/strict";
+import type http from "node:http";
 import net from "node:net";
 import util from "node:util";
 import { getMethod } from "../../src/catalog";
@@ -25,6 +26,22 @@ describe("client: requests", () => {
     assert.equal(r.status, 200);
     assert.equal(r.attempts, 1);
     assert.ok(r.durationMs >= 0 && r.durationMs < 5000, String(r.durationMs));
+  });
+
+  it("sends only its own headers: Accept JSON, its User-Agent, keep-alive; no body, no credentials", async () => {
+    let seen: http.IncomingHttpHeaders = {};
+    fx.server.handler = (req, res) => {
+      seen = req.headers;
+      json(res, 200, { ok: true });
+    };
+    await fx.client.call("ext.state.get", { num: "102" });
+    assert.equal(seen.accept, "application/json");
+    assert.equal(seen["user-agent"], "node-red-3cx-webapi");
+    assert.equal(seen.connection, "keep-alive");
+    assert.equal(seen["content-type"], undefined);
+    assert.equal(seen["content-length"], undefined);
+    assert.equal(seen.authorization, undefined);
+    assert.deepEqual(Object.keys(seen).sort(), ["accept", "accept-encoding", "connection", "host", "user-agent"]);
   });
 
   it("calls the license info at /webapi/{key}/ with no '?' when there are no params", async () => {
