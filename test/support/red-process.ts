@@ -4,6 +4,7 @@
  * package.json points Node-RED at dist/). For end-to-end tests: admin auth, the editor, examples.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -25,6 +26,11 @@ export interface RedOptions {
   env?: Record<string, string>;
   /** Extra settings merged into settings.js (JSON-serialisable). */
   settings?: Record<string, unknown>;
+  /**
+   * Puts the package into the fresh user directory (which has a package.json and nothing else).
+   * Default: a link to the repository root. The package test installs the tarball with npm here.
+   */
+  install?: (userDir: string) => Promise<void>;
 }
 
 export interface RedProcess {
@@ -53,67 +59,78 @@ function bcryptHash(password: string): string {
   return bcrypt.hashSync(password, 4);
 }
 
-export async function startRed(opts: RedOptions = {}): Promise<RedProcess> {
-  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), "3cx-red-"));
+function linkRepository(userDir: string): Promise<void> {
   const modDir = path.join(userDir, "node_modules", "@node-red-3cx");
   fs.mkdirSync(modDir, { recursive: true });
   fs.symlinkSync(REPO_ROOT, path.join(modDir, "webapi"), "dir");
-  fs.writeFileSync(path.join(userDir, "package.json"), JSON.stringify({ name: "node-red-project", private: true, dependencies: { "@node-red-3cx/webapi": "*" } }));
-  const port = await freePort();
-  const settings: Record<string, unknown> = {
-    uiHost: "127.0.0.1",
-    uiPort: port,
-    flowFile: "flows.json",
-    credentialSecret: "e2e-test-secret",
-    editorTheme: { tours: false, palette: { catalogues: [] } },
-    externalModules: { autoInstall: false, palette: { allowInstall: false } },
-    logging: { console: { level: "info", metrics: false, audit: false } },
-    ...opts.settings,
-  };
-  if (opts.users) {
-    settings.adminAuth = {
-      type: "credentials",
-      users: opts.users.map((u) => ({ username: u.username, password: bcryptHash(u.password), permissions: u.permissions })),
-    };
-  }
-  fs.writeFileSync(path.join(userDir, "settings.js"), `module.exports = ${JSON.stringify(settings, null, 2)};\n`);
-  if (opts.flows) fs.writeFileSync(path.join(userDir, "flows.json"), JSON.stringify(opts.flows));
+  fs.writeFileSync(path.join(userDir, "package.json"), JSON.stringify({ name: "node-red-project", private: true, version: "0.0.1", dependencies: { "@node-red-3cx/webapi": "*" } }));
+  return Promise.resolve();
+}
 
-  const redJs = require.resolve(`${NODE_RED_PKG}/red.js`);
+export async function startRed(opts: RedOptions = {}): Promise<RedProcess> {
+  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), "3cx-red-"));
+  let child: ChildProcess | undefined;
   let output = "";
-  const child: ChildProcess = spawn(process.execPath, [redJs, "-u", userDir, "-p", String(port)], {
-    env: { ...process.env, ...opts.env, NODE_RED_ENABLE_PROJECTS: "false" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stdout?.on("data", (d: Buffer) => { output += d.toString(); });
-  child.stderr?.on("data", (d: Buffer) => { output += d.toString(); });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`Node-RED exited early:\n${output}`);
-    if (/Started flows|Server now running/.test(output) && /Started flows/.test(output)) break;
-    if (Date.now() > deadline) {
-      child.kill("SIGKILL");
-      throw new Error(`Node-RED did not start within 30 s:\n${output}`);
+  const stop = async (): Promise<void> => {
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = once(child, "exit");
+      child.kill("SIGINT");
+      const hard = setTimeout(() => child?.kill("SIGKILL"), 10000);
+      await exited;
+      clearTimeout(hard);
     }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    url,
-    userDir,
-    log: () => output,
-    async stop() {
-      if (child.exitCode === null) {
-        child.kill("SIGINT");
-        const timer = setTimeout(() => child.kill("SIGKILL"), 10000);
-        await exited;
-        clearTimeout(timer);
-      }
-      fs.rmSync(userDir, { recursive: true, force: true });
-    },
+    fs.rmSync(userDir, { recursive: true, force: true });
   };
+  try {
+    fs.writeFileSync(path.join(userDir, "package.json"), JSON.stringify({ name: "node-red-project", private: true, version: "0.0.1" }));
+    await (opts.install ?? linkRepository)(userDir);
+    const port = await freePort();
+    const settings: Record<string, unknown> = {
+      uiHost: "127.0.0.1",
+      uiPort: port,
+      flowFile: "flows.json",
+      credentialSecret: "e2e-test-secret",
+      editorTheme: { tours: false, palette: { catalogues: [] }, projects: { enabled: false } },
+      telemetry: { enabled: false },
+      externalModules: { autoInstall: false, palette: { allowInstall: false } },
+      logging: { console: { level: "info", metrics: false, audit: false } },
+      ...opts.settings,
+    };
+    if (opts.users) {
+      settings.adminAuth = {
+        type: "credentials",
+        users: opts.users.map((u) => ({ username: u.username, password: bcryptHash(u.password), permissions: u.permissions })),
+      };
+    }
+    fs.writeFileSync(path.join(userDir, "settings.js"), `module.exports = ${JSON.stringify(settings, null, 2)};\n`);
+    if (opts.flows) fs.writeFileSync(path.join(userDir, "flows.json"), JSON.stringify(opts.flows));
+
+    const proc = spawn(process.execPath, [require.resolve(`${NODE_RED_PKG}/red.js`), "-u", userDir, "-p", String(port)], {
+      env: { ...process.env, ...opts.env, NODE_RED_ENABLE_PROJECTS: "false" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child = proc;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`Node-RED did not start within 30 s:\n${output}`)), 30000);
+      const onData = (d: Buffer): void => {
+        output += d.toString();
+        if (output.includes("Started flows")) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      proc.stdout.on("data", onData);
+      proc.stderr.on("data", onData);
+      proc.once("exit", (code) => {
+        clearTimeout(timer);
+        reject(new Error(`Node-RED exited early (${code}):\n${output}`));
+      });
+    });
+    return { url: `http://127.0.0.1:${port}`, userDir, log: () => output, stop };
+  } catch (err) {
+    await stop(); // a failed start leaves no process and no user directory behind
+    throw err;
+  }
 }
 
 /** An admin API token for a user of `adminAuth`. */
