@@ -181,13 +181,23 @@ export async function settledBox(locator: Locator): Promise<{ x: number; y: numb
   throw new Error(`${String(locator)} kept moving or is not on screen`);
 }
 
-/** WCAG contrast ratio of two CSS colours as getComputedStyle reports them ("rgb(…)"/"rgba(…)"). */
+/**
+ * WCAG contrast ratio of two opaque CSS colours as getComputedStyle reports them: "rgb(…)"/"rgba(…)"
+ * (0–255), or "color(srgb …)" (0–1, what a color-mix() computes to). Anything else throws, so an
+ * unread colour can never pass as black.
+ */
 export function contrastRatio(fg: string, bg: string): number {
+  const channels = (css: string): number[] => {
+    const rgb = /^rgba?\(([^)]+)\)$/.exec(css.trim());
+    const srgb = /^color\(srgb ([^)]+)\)$/.exec(css.trim());
+    const parts = (rgb ?? srgb)?.[1].split(/[\s,/]+/).filter((v) => v !== "").map(Number) ?? [];
+    if (parts.length < 3 || parts.some((v) => !Number.isFinite(v)) || (parts.length > 3 && parts[3] !== 1)) {
+      throw new Error(`contrastRatio: cannot read ${JSON.stringify(css)} as an opaque colour`);
+    }
+    return parts.slice(0, 3).map((v) => (rgb ? v / 255 : v));
+  };
   const lum = (css: string): number => {
-    const [r, g, b] = (css.match(/[\d.]+/g) ?? []).slice(0, 3).map((v) => {
-      const s = Number(v) / 255;
-      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
-    });
+    const [r, g, b] = channels(css).map((s) => (s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4));
     return 0.2126 * r + 0.7152 * g + 0.0722 * b;
   };
   const [a, b] = [lum(fg), lum(bg)];

@@ -229,7 +229,7 @@ describe("action nodes: the editor in a browser", function () {
       return [getComputedStyle(hint).color, background];
     });
     const ratio = contrastRatio(fg, bg);
-    assert.ok(ratio >= 3, `hint contrast ${ratio.toFixed(2)}`);
+    assert.ok(ratio >= 4.5, `hint contrast ${ratio.toFixed(2)} (WCAG AA for small text: 4.5)`);
     if (DARK) assert.ok(await page.evaluate(() => document.documentElement.classList.contains("nr-theme-dark")), "the dark theme is on");
     await closeDialog();
     assert.deepEqual(problems, []);
