@@ -1,0 +1,75 @@
+// `npm run bench` keeps working: a tiny run (300 messages per case) on this run's Node and
+// Node-RED. Nothing here judges speed (a benchmark is never an assertion): it checks that every
+// case really completed its messages without an error, that the figures are coherent, and that
+// the summary line has the issue's exact form and agrees with the measured rows.
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { REPO_ROOT } from "../support/red-process";
+
+interface Row { label: string; messages: number; errors: number; msgPerSec: number; p50Ms: number; p99Ms: number; maxMs: number; cpuUsPerMsg: number; rssMb: number; heapMb: number }
+interface BenchJson {
+  rows: Row[];
+  diff: { calls: number; events: number; diffMs: number; tickMs: number }[];
+  loads: { loadMs: number; types: number; errors: string[] }[];
+  growth: { messages: number; errors: number; rssCheckpointsMb: number[] };
+}
+
+const SUMMARY = /^bench: 3cx-ext (\d+) msg\/s, http-request (\d+) msg\/s, raw (\d+) msg\/s, ratio-vs-http-request (\d+\.\d\d), share-of-raw (\d+\.\d\d)$/;
+
+describe("npm run bench (a smoke run: numbers printed, never judged)", function () {
+  this.timeout(120000);
+  let out = "";
+  let json: BenchJson;
+
+  before(async function () {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "3cx-bench-")), "bench.json");
+    try {
+      out = await new Promise<string>((resolve, reject) => {
+        execFile(process.execPath, [path.join(REPO_ROOT, "scripts", "bench.js"), "--messages", "300", "--warmup", "100", "--growth", "1000", "--json", file],
+          { cwd: REPO_ROOT, maxBuffer: 4 << 20 }, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)));
+      });
+      json = JSON.parse(fs.readFileSync(file, "utf8")) as BenchJson;
+    } finally {
+      fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    }
+  });
+
+  it("ends with the one summary line, in the issue's exact form, computed from the measured rows", () => {
+    const last = out.trimEnd().split("\n").at(-1) ?? "";
+    const m = SUMMARY.exec(last);
+    assert.ok(m, `last line: ${last}`);
+    const [ext, httpReq, raw] = json.rows;
+    assert.match(ext.label, /^3cx-ext \(maxConcurrent 32\)/);
+    assert.match(httpReq.label, /^http-request \(Change \+ http request\)/);
+    assert.match(raw.label, /^raw \(axios, keep-alive agent\)/);
+    assert.deepEqual(m.slice(1).map(Number), [
+      Math.round(ext.msgPerSec), Math.round(httpReq.msgPerSec), Math.round(raw.msgPerSec),
+      Number((ext.msgPerSec / httpReq.msgPerSec).toFixed(2)), Number((ext.msgPerSec / raw.msgPerSec).toFixed(2)),
+    ]);
+    assert.match(out, /^case +msg\/s +p50 ms +p99 ms +max ms +CPU µs\/msg/m, "the table's header");
+  });
+
+  it("every case sent all its messages and got every answer without an error, with coherent figures", () => {
+    assert.ok(json.rows.length >= 6, `${json.rows.length} rows`);
+    for (const r of json.rows) {
+      assert.equal(r.messages, 300, r.label);
+      assert.equal(r.errors, 0, r.label);
+      assert.ok(r.msgPerSec > 0 && r.cpuUsPerMsg > 0, r.label);
+      assert.ok(r.p50Ms > 0 && r.p50Ms <= r.p99Ms && r.p99Ms <= r.maxMs, `${r.label}: p50 ${r.p50Ms} p99 ${r.p99Ms} max ${r.maxMs}`);
+      assert.ok(r.rssMb > r.heapMb && r.heapMb > 0, r.label);
+    }
+  });
+
+  it("measures the monitor's diff at 100 / 1 000 / 10 000 calls, the load of all 7 types, and growth", () => {
+    assert.deepEqual(json.diff.map((d) => d.calls), [100, 1000, 10000]);
+    for (const d of json.diff) assert.ok(d.events > 0 && d.diffMs > 0 && d.tickMs >= d.diffMs, JSON.stringify(d));
+    assert.equal(json.loads.length, 3);
+    for (const l of json.loads) assert.deepEqual([l.types, l.errors], [7, []]);
+    assert.equal(json.growth.messages, 1000);
+    assert.equal(json.growth.errors, 0);
+    assert.equal(json.growth.rssCheckpointsMb.length, 6);
+  });
+});
