@@ -86,8 +86,7 @@ export class WebApiClient {
       proxy: false, // never route the key through a proxy taken from the environment
       maxRedirects: 0, // a redirect is reported, not followed
       maxContentLength: this.#s.maxResponseBytes,
-      responseType: "text",
-      transformResponse: [(d: unknown) => d], // parse ourselves: a non-JSON 2xx is BAD_RESPONSE
+      responseType: "text", // parsed by the client: a non-JSON 2xx is BAD_RESPONSE
       validateStatus: () => true,
     });
     // Every request merges the instance's defaults key by key, deep-copying the objects among them
@@ -98,6 +97,9 @@ export class WebApiClient {
     // with the buckets; a flat object is what it merges best.)
     d.headers = { ...REQUEST_HEADERS } as unknown as AxiosInstance["defaults"]["headers"];
     delete d.transitional; // the adapter falls back to the library's same defaults
+    delete d.transformResponse; // no JSON parsing in axios: the body stays the text we parse
+    delete d.timeout; // the client's own timer covers every attempt and backoff
+    delete d.maxBodyLength; // request bodies only
     delete d.transformRequest; // it only serialises a request body; a GET has none
     delete d.env; // FormData and Blob classes, for request bodies too
     delete d.xsrfCookieName; // read by the browser adapters only
