@@ -12,7 +12,8 @@
 //   --quick  fewer messages (a smoke run, numbers are rough)
 //   --rounds N  run the three main cases N times, interleaved, and report each one's median round
 //            (for a busy machine: other processes make single runs swing by 2x)
-//   --nr5    run the throughput cases on Node-RED 5 / Node 22 as well (extra rows)
+//   --nr5    run the three main cases on Node-RED 5 / Node 22 as well (extra rows, --rounds too,
+//            and an NR 5 summary line just before the last line)
 //   BENCH_PKG=dir  measure a package root other than this repository (a private build)
 "use strict";
 const { execFileSync, fork } = require("node:child_process");
@@ -134,24 +135,28 @@ async function main() {
     ["http-request (Change + http request)", "nodered.js", ["--flow", "http-request", ...n]],
     ["raw (axios, keep-alive agent)", "raw.js", n],
   ];
-  const rounds = main3.map(() => []);
-  for (let round = 0; round < Math.max(1, o.rounds); round++) {
-    for (let i = 0; i < main3.length; i++) rounds[i].push(await once(...main3[i]));
+  /** The three main cases, `--rounds` times interleaved; each one's median round. */
+  async function roundsOf(cases, opts) {
+    const rounds = cases.map(() => []);
+    for (let round = 0; round < Math.max(1, o.rounds); round++) {
+      for (let i = 0; i < cases.length; i++) rounds[i].push(await once(...cases[i], opts));
+    }
+    return rounds.map((rs) => {
+      const r = [...rs].sort((a, b) => a.msgPerSec - b.msgPerSec)[Math.floor((rs.length - 1) / 2)];
+      return rs.length > 1 ? { ...r, label: `${r.label} [median of ${rs.length}: ${rs.map((x) => fmt(x.msgPerSec)).join(", ")}]` } : r;
+    });
   }
-  const [ext, httpReq, raw] = rounds.map((rs) => {
-    const r = [...rs].sort((a, b) => a.msgPerSec - b.msgPerSec)[Math.floor((rs.length - 1) / 2)];
-    return rs.length > 1 ? { ...r, label: `${r.label} [median of ${rs.length}: ${rs.map((x) => fmt(x.msgPerSec)).join(", ")}]` } : r;
-  });
+  const [ext, httpReq, raw] = await roundsOf(main3);
   rows.push(ext, httpReq, raw);
   await measure("3cx-ext (maxConcurrent 4, the default)", "nodered.js", ["--flow", "3cx-ext", "--max-concurrent", "4", ...n]);
   await measure("http-request (keep-alive on)", "nodered.js", ["--flow", "http-request", "--persist", ...n]);
   const rawHttp = await measure("raw node:http (no axios, keep-alive agent)", "raw.js", ["--lib", "node-http", ...n]);
+  let nr5Rows = [];
   if (o.nr5) {
     const { nodeBinary } = require("./node-binary");
     const nr5 = { execPath: nodeBinary(22), env: { NODE_RED_PKG: "node-red-5" } };
-    await measure("NR 5 / Node 22: 3cx-ext (maxConcurrent 32)", "nodered.js", ["--flow", "3cx-ext", "--max-concurrent", "32", ...n], nr5);
-    await measure("NR 5 / Node 22: http-request", "nodered.js", ["--flow", "http-request", ...n], nr5);
-    await measure("NR 5 / Node 22: raw", "raw.js", n, nr5);
+    nr5Rows = await roundsOf(main3.map(([label, ...rest]) => [`NR 5 / Node 22: ${label}`, ...rest]), nr5);
+    rows.push(...nr5Rows);
   }
   const growth = await runCase("nodered.js", [...common, "--flow", "3cx-ext", "--max-concurrent", "32", "--messages", String(o.growth), "--growth"]);
   process.stderr.write(`bench: growth run: ${fmt(growth.msgPerSec)} msg/s\n`);
@@ -178,6 +183,10 @@ async function main() {
   console.log(`whole bench: ${fmt((Date.now() - started) / 1000)} s\n`);
   if (o.json) fs.writeFileSync(o.json, JSON.stringify({ rows, diff, loads, growth }, null, 2));
   console.log(`3cx-ext vs raw node:http: ${fmt(ext.msgPerSec / rawHttp.msgPerSec, 2)} of its msg/s; p99 ${fmt(ext.p99Ms, 2)} ms vs ${fmt(rawHttp.p99Ms, 2)} ms`);
+  if (nr5Rows.length === 3) {
+    const [e5, h5, r5] = nr5Rows.map((r) => r.msgPerSec);
+    console.log(`NR 5 / Node 22: 3cx-ext ${fmt(e5)} msg/s, http-request ${fmt(h5)} msg/s, raw ${fmt(r5)} msg/s, ratio-vs-http-request ${fmt(e5 / h5, 2)}, share-of-raw ${fmt(e5 / r5, 2)}`);
+  }
   const N = ext.msgPerSec;
   const M = httpReq.msgPerSec;
   const R = raw.msgPerSec;
