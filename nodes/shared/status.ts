@@ -2,10 +2,16 @@
  * The action node's status: blue dot "requesting" while requests are in flight (with a count when
  * several), a short green result that clears itself after a few seconds, a red ring with the
  * error's code. Texts come from the node's message catalog (`<type>.status.*`).
+ *
+ * Every status is a message to each open editor. Under load the in-flight count would change
+ * twice per message, thousands of times a second, so while busy it is shown at most every
+ * BUSY_REFRESH_MS (the first "requesting" at once, the count as it stands at the end of each
+ * interval). The result and errors are shown at once.
  */
 import type { Node, NodeAPI } from "node-red";
 
 export const RESULT_CLEAR_MS = 3000;
+export const BUSY_REFRESH_MS = 200;
 const MAX_TEXT = 20;
 
 type Translate = NodeAPI["_"];
@@ -46,7 +52,10 @@ function memoTranslate(t: Translator): Translator {
 
 export class StatusTracker {
   private inFlight = 0;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: NodeJS.Timeout | undefined; // clears the result
+  private refresh: NodeJS.Timeout | undefined; // shows the count at the end of a busy interval
+  private busyShownAt = -Infinity;
+  private shown = ""; // the busy text on display ("" when the status is anything else)
   private readonly t: Translator;
 
   constructor(private readonly node: Node, translate: Translate, type: string) {
@@ -55,12 +64,12 @@ export class StatusTracker {
 
   begin(): void {
     this.inFlight++;
-    this.showRequesting();
+    this.showBusy();
   }
 
   succeed(data: unknown): void {
     this.inFlight--;
-    if (this.inFlight > 0) return this.showRequesting();
+    if (this.inFlight > 0) return this.showBusy();
     this.set({ fill: "green", shape: "dot", text: shortResult(data, this.t) });
     this.timer = setTimeout(() => {
       this.timer = undefined;
@@ -79,23 +88,42 @@ export class StatusTracker {
   }
 
   close(): void {
-    this.clearTimer();
+    this.clearTimers();
     this.inFlight = 0;
+    this.shown = "";
     this.node.status({});
+  }
+
+  /** Shows the count now if the last busy status is old enough, else once the interval is over. */
+  private showBusy(): void {
+    if (this.refresh) return; // due soon: it shows the count as it is then
+    const wait = this.busyShownAt + BUSY_REFRESH_MS - performance.now();
+    if (wait <= 0 || this.shown === "") return this.showRequesting();
+    this.refresh = setTimeout(() => {
+      this.refresh = undefined;
+      if (this.inFlight > 0) this.showRequesting();
+    }, wait);
   }
 
   private showRequesting(): void {
     const text = this.inFlight > 1 ? this.t("status.requestingMany", { count: this.inFlight }) : this.t("status.requesting");
-    this.set({ fill: "blue", shape: "dot", text });
+    this.busyShownAt = performance.now();
+    if (text === this.shown) return;
+    this.clearTimers();
+    this.node.status({ fill: "blue", shape: "dot", text });
+    this.shown = text;
   }
 
-  private set(status: { fill: "red" | "green" | "blue"; shape: "dot" | "ring"; text: string }): void {
-    this.clearTimer();
+  private set(status: { fill: "red" | "green"; shape: "dot" | "ring"; text: string }): void {
+    this.clearTimers();
+    this.shown = "";
     this.node.status(status);
   }
 
-  private clearTimer(): void {
+  private clearTimers(): void {
     if (this.timer) clearTimeout(this.timer);
+    if (this.refresh) clearTimeout(this.refresh);
     this.timer = undefined;
+    this.refresh = undefined;
   }
 }
