@@ -65,7 +65,8 @@ describe("npm run bench (a smoke run: numbers printed, never judged)", function 
 
   it("measures the monitor's diff at 100 / 1 000 / 10 000 calls, the load of all 7 types, and growth", () => {
     assert.deepEqual(json.diff.map((d) => d.calls), [100, 1000, 10000]);
-    for (const d of json.diff) assert.ok(d.events > 0 && d.diffMs > 0 && d.tickMs >= d.diffMs, JSON.stringify(d));
+    // Medians of separate timings: at 100 calls a tick can come out below a diff; only sign-check them.
+    for (const d of json.diff) assert.ok(d.events > 0 && d.diffMs > 0 && d.tickMs > 0, JSON.stringify(d));
     assert.equal(json.loads.length, 3);
     for (const l of json.loads) assert.deepEqual([l.types, l.errors], [7, []]);
     assert.equal(json.growth.messages, 1000);
