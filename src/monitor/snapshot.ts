@@ -36,23 +36,31 @@ export function parseTime(s: unknown): number | undefined {
   return Number.isFinite(ms) && ms >= 946684800000 ? ms : undefined;
 }
 
+const TALKING = /^(talking|connected)$/i;
+const RINGING = /^ringing$/i;
+/** Most calls ring nowhere: they share one empty set (the snapshot's sets are read-only). */
+const NO_DNS: ReadonlySet<string> = new Set();
+
 /** A call counts as answered once answeredAt is set or its state says it is talking. */
 export function isAnsweredNow(call: CallInfo): boolean {
-  return parseTime(call.answeredAt) !== undefined || /^(talking|connected)$/i.test(call.state ?? "");
+  return parseTime(call.answeredAt) !== undefined || TALKING.test(call.state ?? "");
 }
 
-function legs(v: unknown): CallLeg[] {
-  return Array.isArray(v) ? v.filter(isObject) : [];
+function isRingingLeg(leg: unknown): leg is CallLeg {
+  return isObject(leg) && RINGING.test(String(leg.status ?? "")) && leg.dnNum !== undefined;
 }
 
 /** The DNs ringing for a call: every routingTo leg, and any leg whose status is Ringing. */
-export function ringingDns(call: CallInfo): Set<string> {
-  const out = new Set<string>();
-  for (const leg of legs(call.routingTo)) if (leg.dnNum !== undefined) out.add(String(leg.dnNum));
-  for (const leg of [call.owner, ...legs(call.talkTo)]) {
-    if (leg && /^ringing$/i.test(String(leg.status ?? "")) && leg.dnNum !== undefined) out.add(String(leg.dnNum));
+export function ringingDns(call: CallInfo): ReadonlySet<string> {
+  let out: Set<string> | undefined;
+  if (Array.isArray(call.routingTo)) {
+    for (const leg of call.routingTo) if (isObject(leg) && leg.dnNum !== undefined) (out ??= new Set()).add(String(leg.dnNum));
   }
-  return out;
+  if (isRingingLeg(call.owner)) (out ??= new Set()).add(String(call.owner.dnNum));
+  if (Array.isArray(call.talkTo)) {
+    for (const leg of call.talkTo) if (isRingingLeg(leg)) (out ??= new Set()).add(String(leg.dnNum));
+  }
+  return out ?? NO_DNS;
 }
 
 function parseCalls(answer: unknown): CallInfo[] {
@@ -67,14 +75,15 @@ function parseCalls(answer: unknown): CallInfo[] {
 }
 
 function track(call: CallInfo, before: TrackedCall | undefined, at: number, atIso: string): TrackedCall {
-  const answeredAtPbx = parseTime(call.answeredAt);
-  const startedAtPbx = parseTime(call.startedAt);
-  const answered = (before?.answered ?? false) || isAnsweredNow(call);
+  // The PBX repeats a call's times tick after tick: they are parsed again only when their text changes.
+  const pbxStartedMs = before && before.call.startedAt === call.startedAt ? before.pbxStartedMs : parseTime(call.startedAt);
+  const pbxAnsweredMs = before && before.call.answeredAt === call.answeredAt ? before.pbxAnsweredMs : parseTime(call.answeredAt);
+  const answered = (before?.answered ?? false) || pbxAnsweredMs !== undefined || TALKING.test(call.state ?? "");
   // answeredAt may show up a tick after state became Talking: the PBX's time wins once it is there.
   let answeredAtMs: number | undefined;
   let answeredAt: string | undefined;
-  if (answeredAtPbx !== undefined) {
-    answeredAtMs = answeredAtPbx;
+  if (pbxAnsweredMs !== undefined) {
+    answeredAtMs = pbxAnsweredMs;
     answeredAt = call.answeredAt;
   } else if (answered) {
     answeredAtMs = before?.answeredAtMs ?? at;
@@ -85,9 +94,11 @@ function track(call: CallInfo, before: TrackedCall | undefined, at: number, atIs
     answered,
     answeredAtMs,
     answeredAt,
-    startedAtMs: startedAtPbx ?? before?.startedAtMs ?? at,
-    startedAt: startedAtPbx !== undefined ? (call.startedAt as string) : (before?.startedAt ?? atIso),
+    startedAtMs: pbxStartedMs ?? before?.startedAtMs ?? at,
+    startedAt: pbxStartedMs !== undefined ? (call.startedAt as string) : (before?.startedAt ?? atIso),
     ringing: ringingDns(call),
+    pbxStartedMs,
+    pbxAnsweredMs,
   };
 }
 

@@ -81,6 +81,9 @@ export interface TrackedCall {
   readonly answeredAt?: string;
   /** The DNs ringing for it now (routingTo legs and legs whose status is Ringing). */
   readonly ringing: ReadonlySet<string>;
+  /** The PBX's startedAt / answeredAt as parsed this tick (undefined: absent or unreadable), for the next. */
+  readonly pbxStartedMs?: number;
+  readonly pbxAnsweredMs?: number;
 }
 
 /** Everything one poll saw. Maps are keyed by callID text, extension number, queue number. */

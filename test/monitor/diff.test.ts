@@ -100,6 +100,18 @@ describe("monitor diff: calls", () => {
     assert.equal(p.endedAt, new Date(at(64)).toISOString());
   });
 
+  it("times the PBX corrects between ticks are read again (they are reused only while their text is the same)", () => {
+    const [, , , end] = run(
+      { at: at(0), calls: callsinfo() },
+      { at: at(2), calls: c({ id: 7, startedAt: "2025-01-01T10:00:01Z", talkTo: ["101"] }) },
+      { at: at(8), calls: c({ id: 7, startedAt: "2025-01-01T10:00:00Z", answeredAt: "2025-01-01T10:00:05Z", talkTo: ["101"] }) },
+      { at: at(10), calls: c({ id: 7, startedAt: "2025-01-01T10:00:00Z", answeredAt: "2025-01-01T10:00:06Z", talkTo: ["101"] }) },
+      { at: at(64), calls: callsinfo() },
+    );
+    const p = end[0].payload as unknown as Record<string, unknown>;
+    assert.deepEqual([p.duration, p.talkTime, p.missed], [64, 58, false]);
+  });
+
   it("a call that ends without an answer is missed with talk time 0", () => {
     const [, end] = run(
       { calls: callsinfo() },
