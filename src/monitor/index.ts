@@ -1,6 +1,6 @@
 /** The monitor's plain-TS parts: snapshot model, diff, poll loop, webhook reading. No Node-RED. */
 export * from "./types";
-export { buildSnapshot, parseTime, isAnsweredNow, ringingDns, BadAnswerError, type PollAnswers, type RawPoll } from "./snapshot";
+export { buildSnapshot, parseTime, ringingDns, BadAnswerError, type PollAnswers, type RawPoll } from "./snapshot";
 export { diffSnapshots, extensionChanges } from "./diff";
 export { Poller, PollerStoppedError, snapshotPayload, type PollerOptions, type PollerState } from "./poller";
 export { fetchPoll, isPbxDown, parseList, type PollClient, type WatchLists } from "./fetch";

@@ -41,11 +41,6 @@ const RINGING = /^ringing$/i;
 /** Most calls ring nowhere: they share one empty set (the snapshot's sets are read-only). */
 const NO_DNS: ReadonlySet<string> = new Set();
 
-/** A call counts as answered once answeredAt is set or its state says it is talking. */
-export function isAnsweredNow(call: CallInfo): boolean {
-  return parseTime(call.answeredAt) !== undefined || TALKING.test(call.state ?? "");
-}
-
 function isRingingLeg(leg: unknown): leg is CallLeg {
   return isObject(leg) && RINGING.test(String(leg.status ?? "")) && leg.dnNum !== undefined;
 }
@@ -78,6 +73,7 @@ function track(call: CallInfo, before: TrackedCall | undefined, at: number, atIs
   // The PBX repeats a call's times tick after tick: they are parsed again only when their text changes.
   const pbxStartedMs = before && before.call.startedAt === call.startedAt ? before.pbxStartedMs : parseTime(call.startedAt);
   const pbxAnsweredMs = before && before.call.answeredAt === call.answeredAt ? before.pbxAnsweredMs : parseTime(call.answeredAt);
+  // A call counts as answered once answeredAt is set or its state says it is talking.
   const answered = (before?.answered ?? false) || pbxAnsweredMs !== undefined || TALKING.test(call.state ?? "");
   // answeredAt may show up a tick after state became Talking: the PBX's time wins once it is there.
   let answeredAtMs: number | undefined;

@@ -63,7 +63,6 @@ function linkRepository(userDir: string): Promise<void> {
   const modDir = path.join(userDir, "node_modules", "@node-red-3cx");
   fs.mkdirSync(modDir, { recursive: true });
   fs.symlinkSync(REPO_ROOT, path.join(modDir, "webapi"), "dir");
-  fs.writeFileSync(path.join(userDir, "package.json"), JSON.stringify({ name: "node-red-project", private: true, version: "0.0.1", dependencies: { "@node-red-3cx/webapi": "*" } }));
   return Promise.resolve();
 }
 
@@ -82,7 +81,9 @@ export async function startRed(opts: RedOptions = {}): Promise<RedProcess> {
     fs.rmSync(userDir, { recursive: true, force: true });
   };
   try {
-    fs.writeFileSync(path.join(userDir, "package.json"), JSON.stringify({ name: "node-red-project", private: true, version: "0.0.1" }));
+    // A linked package is listed as a dependency; npm writes its own entry for an installed one.
+    const dependencies = opts.install ? {} : { "@node-red-3cx/webapi": "*" };
+    fs.writeFileSync(path.join(userDir, "package.json"), JSON.stringify({ name: "node-red-project", private: true, version: "0.0.1", dependencies }));
     await (opts.install ?? linkRepository)(userDir);
     const port = await freePort();
     const settings: Record<string, unknown> = {
