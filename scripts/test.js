@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // npm test: build, then the whole suite twice: Node-RED 4.1 on Node 20, Node-RED 5.0 on Node 22.
 // Each run asserts its Node and Node-RED versions (test/env.test.ts). Extra arguments go to mocha.
+// TEST_FILES="dist/test/monitor/*.test.js …" runs only those files (mocha's config would add the rest).
 "use strict";
 const { execFileSync, spawnSync } = require("node:child_process");
 const fs = require("node:fs");
@@ -23,7 +24,8 @@ for (const run of runs) {
   const countsFile = path.join(os.tmpdir(), `3cx-test-counts-${process.pid}-${run.nr}.json`);
   fs.rmSync(countsFile, { force: true });
   console.log(`\n=== ${run.label} (${node}) ===`);
-  const res = spawnSync(node, [require.resolve("mocha/bin/mocha.js"), "--reporter", path.join(__dirname, "mocha-reporter.js"), ...process.argv.slice(2)], {
+  const files = process.env.TEST_FILES ? ["--no-config", "--timeout", "20000", "--exit", "--enable-source-maps", ...process.env.TEST_FILES.split(/\s+/).filter(Boolean)] : [];
+  const res = spawnSync(node, [require.resolve("mocha/bin/mocha.js"), "--reporter", path.join(__dirname, "mocha-reporter.js"), ...files, ...process.argv.slice(2)], {
     cwd: root, stdio: "inherit",
     env: { ...process.env, NODE_RED_PKG: run.pkg, EXPECT_NODE_MAJOR: String(run.major), EXPECT_NODE_RED_MAJOR: run.nr, TEST_COUNTS_FILE: countsFile },
   });
