@@ -29,6 +29,7 @@ export interface PackageJson {
   main: string;
   bin: Record<string, string>;
   keywords: string[];
+  scripts?: Record<string, string>;
   dependencies: Record<string, string>;
   "node-red": { version: string; nodes: Record<string, string> };
 }
