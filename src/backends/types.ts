@@ -5,6 +5,7 @@
  * refuses with UNSUPPORTED before sending anything. Both answer the same result.
  */
 import type { MethodSpec } from "../catalog";
+import type { Priority } from "../client/slots";
 
 /** Which interface of the PBX a config node uses (SPEC §3 `api`). */
 export type ApiKind = "webapi" | "v20";
@@ -25,6 +26,8 @@ export interface PbxResult {
 export interface PbxCallOptions {
   /** Aborts the call, queued or in flight (code ABORTED). */
   signal?: AbortSignal;
+  /** "monitor": background polling, which never holds every slot nor overtakes an action. */
+  priority?: Priority;
 }
 
 /** "A PBX client": what every node that talks to a PBX needs, whichever interface it speaks. */

@@ -170,7 +170,8 @@ export class V20Client implements PbxClient {
     const signal = opts.signal;
     if (this.#closed) throw this.#aborted(spec.name, "closed", 0);
     if (signal?.aborted) throw this.#aborted(spec.name, "cancelled", 0);
-    const wait = this.#slots.acquire(signal);
+    const priority = opts.priority === "monitor" ? "monitor" : "action";
+    const wait = this.#slots.acquire(signal, priority);
     if (wait) {
       try {
         await wait;
@@ -181,7 +182,7 @@ export class V20Client implements PbxClient {
     try {
       return await this.#run(spec, params, (x) => mapping.run(x, params), signal);
     } finally {
-      this.#slots.release();
+      this.#slots.release(priority);
     }
   }
 
