@@ -17,10 +17,6 @@ export type ErrorCode =
   | "BAD_CONFIG"
   /** The method has no equivalent on the config node's api (sent nowhere). */
   | "UNSUPPORTED"
-  /** The PBX answered that it did not do it (a Call Control finalstatus other than Success). */
-  | "REFUSED"
-  /** The method names an extension, queue, group or contact the PBX does not have. */
-  | "NOT_FOUND"
   | `HTTP_${number}`;
 
 export class WebApiError extends Error {

@@ -142,6 +142,28 @@ describe("backends/v20: client against the simulator", function () {
     await assert.rejects(v20.call("answer", { num: "104" }), (e: WebApiError) => e.code === "REFUSED" && /no call is ringing on 104/.test(e.message));
   });
 
+  it("a CallControlResult other than Success is REFUSED with the PBX's reason and the answer (sent once)", async () => {
+    await v20.bearer();
+    await sim.faults.set({ methods: ["v20:callcontrol"], times: 1, status: 200, body: JSON.stringify({ finalstatus: "Failed", reason: "PhoneBusy", reasontext: "Busy here", result: null }) });
+    sim.requests.length = 0;
+    const e = await v20.call("makecall", { first: "101", second: "102" }).then(() => undefined, (err: unknown) => err) as WebApiError;
+    assert.equal(e.code, "REFUSED");
+    assert.equal(e.message, "makecall failed: the PBX did not place the call from 101 to 102 (Busy here)");
+    assert.deepEqual(e.answer, { finalstatus: "Failed", reason: "PhoneBusy", reasontext: "Busy here", result: null });
+    assert.equal(sim.requests.filter((r) => r.httpMethod === "POST").length, 1);
+  });
+
+  it("mapped answers go through the answer contract: an answer that is not an object is BAD_RESPONSE", async () => {
+    await v20.bearer();
+    await sim.faults.set({ methods: ["v20:xapi"], times: 1, status: 200, body: JSON.stringify({ value: [{ Number: 7 }], "@odata.count": 1 }) });
+    // A number where the seed has text passes unchanged (reads are tolerant) ...
+    assert.deepEqual((await v20.call("all.ext.get", {})).data, { nums: ["7"] });
+    await sim.faults.set({ methods: ["v20:xapi"], times: 1, status: 200, body: "[1,2]" });
+    // ... an answer that is no OData collection is refused.
+    await assert.rejects(v20.call("all.ext.get", {}), (err: WebApiError) => err.code === "BAD_RESPONSE");
+    await sim.faults.clear();
+  });
+
   it("a DN the API client does not monitor: a clear 403 (AUTH) that says what to add", async () => {
     await sim.close();
     sim = await startSimulator({ httpsPort: false, v20: { apiKey: API_KEY, monitored: ["101"] } });

@@ -10,7 +10,7 @@
  */
 import axios, { type AxiosInstance } from "axios";
 import type http from "node:http";
-import { getMethod, type MethodSpec } from "../../catalog";
+import { classifyAnswer, getMethod, scrubAnswer, type MethodSpec } from "../../catalog";
 import { sleep, backoffDelay, parseRetryAfter } from "../../client/backoff";
 import { WebApiError, configError } from "../../client/errors";
 import { type Ctx, failedFrom, judgeFailure } from "../../client/failure";
@@ -220,6 +220,12 @@ export class V20Client implements PbxClient {
       if (run.why) throw this.#stopped(spec.name, run.why, 0);
       const data = await body(x);
       if (run.why && run.why !== "timeout") throw this.#stopped(spec.name, run.why, state.attempts);
+      // The mapped answer is held to the same answer contract as the WebAPI's (#12).
+      const verdict = classifyAnswer(spec, data, { redact: this.#secrets.redact });
+      if (!verdict.ok) {
+        throw new WebApiError(verdict.code, spec.name, `${spec.name} failed: ${verdict.reason}`,
+          { status: state.status, attempts: state.attempts, answer: scrubAnswer(data, this.#secrets.redact) });
+      }
       return { data, status: state.status, durationMs: Math.round((performance.now() - started) * 10) / 10, attempts: state.attempts };
     } catch (e) {
       // A stop (timeout, close, cancel) explains whatever failed after it.
@@ -240,6 +246,7 @@ export class V20Client implements PbxClient {
     };
     const x: Exchange = {
       method,
+      redact: this.#secrets.redact,
       get: (path, query) => request({ verb: "GET", path, query }, true),
       send: (verb, path, body) => request({ verb, path, body }, false),
       getAll: async (path, query = {}) => {

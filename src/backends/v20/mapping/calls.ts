@@ -4,6 +4,7 @@
  * REFUSED (CCE types it as a string, the official examples as a number: both are read).
  */
 import { XAPI, asRow, asRows, fail, mapped, str, type Row } from "./util";
+import { scrubAnswer } from "../../../catalog";
 import { countOf } from "../odata";
 import { dnType } from "./names";
 import type { Exchange, Params, V20Method } from "./types";
@@ -20,7 +21,7 @@ function checkResult(x: Exchange, answer: unknown, what: string): Row {
   const r = asRow(x, answer, "a Call Control result");
   if (!succeeded(r)) {
     const reason = str(r, "reasontext") || str(r, "reason") || str(r, "finalstatus") || "no reason given";
-    throw fail(x, "REFUSED", `the PBX did not ${what} (${reason.slice(0, 160)})`);
+    throw fail(x, "REFUSED", `the PBX did not ${what} (${x.redact(reason).slice(0, 160)})`, scrubAnswer(r, x.redact));
   }
   return r;
 }

@@ -9,6 +9,8 @@ export type Verb = "POST" | "PATCH" | "DELETE";
 export interface Exchange {
   /** The catalog method being carried out (for messages). */
   readonly method: string;
+  /** Removes the API key and tokens from text the PBX sent, before it is quoted. */
+  redact(text: string): string;
   /** A read: retried on network errors, 5xx and one 401 (after a new token). */
   get(path: string, query?: Readonly<Record<string, string>>): Promise<unknown>;
   /** Every row of an OData collection, paged with $top/$skip (v20.md §5). */

@@ -5,8 +5,9 @@ import type { Exchange, Mapped, Confidence, Params } from "./types";
 
 export type Row = Readonly<Record<string, unknown>>;
 
-export function fail(x: Exchange, code: ErrorCode, text: string): WebApiError {
-  return new WebApiError(code, x.method, `${x.method} failed: ${text}`);
+/** A typed failure of the method; `answer`: what the PBX said (REFUSED), for err.answer. */
+export function fail(x: Exchange, code: ErrorCode, text: string, answer?: unknown): WebApiError {
+  return new WebApiError(code, x.method, `${x.method} failed: ${text}`, answer === undefined ? {} : { answer });
 }
 
 /** A field as text ("" when absent: field names differ between builds, v20.md §6). */
