@@ -60,6 +60,8 @@ export = function register(RED: NodeAPI): void {
       timeout: positiveInt(def.timeout, DEFAULT_TIMEOUT_MS, 600000),
       maxConcurrent: positiveInt(def.maxConcurrent, DEFAULT_MAX_CONCURRENT, 64),
       tls: tlsFrom(def.tls),
+      // A read lacking a key the nodes rely on: once per method and deploy (the client is per deploy).
+      onWarning: (message) => node.warn(message),
     });
     const budget = Number(def.pollBudget ?? DEFAULT_POLL_BUDGET);
     if (def.pollBudget !== undefined && def.pollBudget !== "" && !(budget > 0 && budget <= 1000)) node.warn(RED._("3cx-config.errors.pollBudget"));
