@@ -178,6 +178,7 @@ export function registerActionNode(RED: NodeAPI, home: HomeNode): void {
           params: result.params,
           durationMs: result.durationMs,
           ...(result.chid === undefined ? {} : { chid: result.chid }),
+          api: client.api, // which interface answered (SPEC §4)
         };
         finish(p, undefined, () => send(msg));
       } catch (err) {

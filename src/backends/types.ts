@@ -21,6 +21,8 @@ export interface PbxResult {
   durationMs: number;
   /** Requests sent for this call (a V20 method may take several, plus a token request). */
   attempts: number;
+  /** The call id the PBX answered (makecall on WebAPI 3.x). */
+  chid?: string;
 }
 
 export interface PbxCallOptions {

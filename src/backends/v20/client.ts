@@ -159,6 +159,36 @@ export class V20Client implements PbxClient {
     this.#tokens.manager.invalidate(token);
   }
 
+  /**
+   * One GET for Test connection: the status instead of an error for a refusal (403, 404), so each
+   * permission can be told apart. A token problem still throws (AUTH, UNREACHABLE, …).
+   */
+  async probe(path: string, query?: Readonly<Record<string, string>>): Promise<{ status: number; data: unknown }> {
+    if (this.#closed) throw this.#aborted("Test connection", "closed", 0);
+    const token = await this.bearer();
+    const ctl = new AbortController();
+    const timer = setTimeout(() => ctl.abort(), this.#s.timeout);
+    try {
+      const outcome = await this.#attempt({ verb: "GET", path, query }, token, ctl.signal);
+      if (outcome.kind === "failed") {
+        if (ctl.signal.aborted) throw this.#stopped("Test connection", "timeout", 1);
+        throw judgeFailure(outcome, { method: "Test connection", baseUrl: this.baseUrl, attempts: 1, maxResponseBytes: this.#s.maxResponseBytes, redact: this.#secrets.redact }).error;
+      }
+      const reply = outcome.reply;
+      if (reply.version) this.#version = reply.version;
+      if (reply.status === 401) this.invalidateToken(token);
+      let data: unknown;
+      try {
+        data = reply.body.trim() ? JSON.parse(reply.body) as unknown : undefined;
+      } catch {
+        data = undefined;
+      }
+      return { status: reply.status, data };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   async call(method: string | MethodSpec, params: Readonly<Record<string, string>>, opts: PbxCallOptions = {}): Promise<PbxResult> {
     const spec = specOf(method);
     const mapping = V20_METHODS[spec.name];
