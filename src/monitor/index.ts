@@ -11,3 +11,7 @@ export { tokenMatches } from "./token";
 export { createWebhookHandler, DEFAULT_MAX_BYTES, type ReceiverOptions, type RefusalReason } from "./receiver";
 export { mountRoute, countRoutes, normalizePath, nodeMiddleware, PathInUseError, type HttpApp } from "./route";
 export { eventFilter, intervalMs, DEFAULT_INTERVAL_S, MIN_INTERVAL_S } from "./options";
+export { QueueStats, type QueueFigures, type QueueStatsPayload, type SavedQueueStats, type AgentCounts } from "./queue-stats";
+export { feedSnapshot, feedEvents, queueOfCall } from "./queue-feed";
+export { localDay, runtimeTimeZone, TimeZoneError } from "./local-day";
+export { CallerLookup, ContactStamper, lookupNumber, type Contact, type CallerLookupOptions } from "./caller-lookup";
