@@ -24,6 +24,7 @@ import {
   type PollerState,
   type RefusalReason,
 } from "../src/monitor";
+import { MonitorExtras } from "./shared/monitor-extras";
 import type { ThreeCxConfigNode } from "./shared/types";
 
 interface MonitorDef extends NodeDef {
@@ -35,6 +36,9 @@ interface MonitorDef extends NodeDef {
   events?: string[] | string;
   path?: string;
   allow?: string;
+  statsInterval?: number | string;
+  timeZone?: string;
+  lookupCallers?: boolean | string;
 }
 
 interface MonitorCredentials {
@@ -72,6 +76,8 @@ interface Ctx {
   status(s: NodeStatus): void;
   emit(events: readonly MonitorEvent[]): void;
   closing(): boolean;
+  /** Queue statistics and caller names (set up once the source knows its PBX connection). */
+  extras(client: ThreeCxConfigNode["client"] | undefined): MonitorExtras;
 }
 
 /** Polling: one loop on the config node's shared client. */
@@ -86,6 +92,7 @@ function pollSource(ctx: Ctx): Source {
   }
   const watch = { extensions: parseList(config.extensions), queues: parseList(config.queues) };
   const warned = new Set<string>();
+  const extras = ctx.extras(client);
   const poller = new Poller({
     intervalMs: intervalMs(config.interval),
     maxBackoffMs: MAX_BACKOFF_MS,
@@ -97,6 +104,7 @@ function pollSource(ctx: Ctx): Source {
       node.warn(t("warn.entry", { kind, num, reason: err instanceof Error ? err.message : String(err) }));
     }),
     onEvents: ctx.emit,
+    onSnapshot: (snap) => extras.onSnapshot(snap),
     onState: (s: PollerState) => {
       if (ctx.closing()) return;
       if (s.kind === "polling") ctx.status({ fill: "blue", shape: "dot", text: t("status.polling") });
@@ -113,8 +121,10 @@ function pollSource(ctx: Ctx): Source {
       poller.pollNow().then(
         (snap) => {
           msg.topic = "snapshot";
-          msg.payload = snapshotPayload(snap);
+          const stats = extras.report();
+          msg.payload = stats ? { ...snapshotPayload(snap), queueStats: stats } : snapshotPayload(snap);
           send(msg);
+          extras.afterSnapshot();
           done();
         },
         // Stopped by a redeploy while waiting: not an error of this message.
@@ -135,10 +145,14 @@ function tokenOf(RED: NodeAPI, node: Node<MonitorCredentials>): string {
 function webhookSource(ctx: Ctx): Source {
   const { RED, node, config, t } = ctx;
   const calls = new WebhookCalls();
+  const server = config.server ? (RED.nodes.getNode(config.server) as ThreeCxConfigNode | null) : null;
+  const extras = ctx.extras(server?.client);
   const snapshot: InputHandler = (msg, send, done) => {
     msg.topic = "snapshot";
-    msg.payload = calls.snapshot(Date.now());
+    const stats = extras.report();
+    msg.payload = stats ? { ...calls.snapshot(Date.now()), queueStats: stats } : calls.snapshot(Date.now());
     send(msg);
+    extras.afterSnapshot();
     done();
   };
   const path = normalizePath(config.path);
@@ -207,19 +221,30 @@ export = function register(RED: NodeAPI): void {
     const emit = (events: readonly MonitorEvent[]): void => {
       let last: string | undefined;
       for (const e of events) {
-        if (closing || !wanted.has(e.topic)) continue;
+        if (closing || (!wanted.has(e.topic) && e.topic !== "queue.stats")) continue;
         node.send({ topic: e.topic, payload: e.payload } as NodeMessage);
         last = e.topic;
       }
       // pbx.down has its own (red) status; other events show as "the last event".
       if (last !== undefined && last !== "pbx.down") status({ fill: "green", shape: "dot", text: t("status.event", { event: last, time: clock(new Date()) }) });
     };
-    const ctx: Ctx = { RED, node, config, t, status, emit, closing: () => closing };
-    const source = config.source === "webhook" ? webhookSource(ctx) : pollSource(ctx);
+    let extras: MonitorExtras | undefined;
+    const sourceName = config.source === "webhook" ? "webhook" : "poll";
+    const ctx: Ctx = {
+      RED, node, config, t, status, closing: () => closing,
+      emit: (events) => (extras ? extras.push(events) : emit(events)),
+      extras: (client) => {
+        extras ??= new MonitorExtras({ node, config, source: sourceName, client, send: emit, labels: { statsInterval: t("label.statsInterval"), timeZone: t("label.timeZone") } });
+        if (extras.problem) node.error(`3cx-monitor: ${extras.problem}; ${t("error.statsOff")}`);
+        return extras;
+      },
+    };
+    const source = sourceName === "webhook" ? webhookSource(ctx) : pollSource(ctx);
 
     node.on("input", source.onInput);
-    node.on("close", (_removed: boolean, done: () => void) => {
+    node.on("close", (removed: boolean, done: () => void) => {
       closing = true;
+      extras?.close(removed);
       void Promise.resolve(source.stop()).catch(() => undefined).then(() => {
         if (shown) node.status({});
         done();
