@@ -40,10 +40,20 @@ function nodeRedPackage() {
   return major > 22 || (major === 22 && minor >= 9) ? "node-red-5" : "node-red";
 }
 
+/** The newest modification time under a folder (0 if it is missing). */
+function newest(dir) {
+  if (!fs.existsSync(dir)) return 0;
+  let t = fs.statSync(dir).mtimeMs;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) t = Math.max(t, e.isDirectory() ? newest(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs);
+  return t;
+}
+
+/** `npm install` does not build (the package carries no install script): build when dist/ is missing or older than its sources. */
 function ensureBuilt() {
-  const needed = ["dist/nodes/3cx-config.js", "dist/nodes/3cx-config.html", "dist/src/simulator/index.js"];
-  if (needed.every((f) => fs.existsSync(path.join(root, f)))) return;
-  say("npm start: dist/ is missing, building first …");
+  const needed = ["dist/nodes/3cx-config.js", "dist/nodes/3cx-config.html", "dist/src/simulator/index.js"].map((f) => path.join(root, f));
+  const missing = needed.some((f) => !fs.existsSync(f));
+  if (!missing && Math.min(...needed.map((f) => fs.statSync(f).mtimeMs)) >= Math.max(...["src", "nodes", "locales", "icons"].map((d) => newest(path.join(root, d))))) return;
+  say(`npm start: dist/ is ${missing ? "missing" : "older than the sources"}, building first …`);
   execFileSync(process.execPath, [path.join(__dirname, "build.js")], { stdio: "inherit", cwd: root });
 }
 

@@ -1,7 +1,7 @@
 /**
  * The WebAPI HTTP client: one per PBX (config node), one keep-alive agent, at most
- * `maxConcurrent` requests in flight with a FIFO queue behind them, a time budget per call,
- * retries for reads only, and typed errors that never carry the access key.
+ * `maxConcurrent` requests in flight with a queue behind them (actions ahead of monitor polls),
+ * a time budget per call, retries for reads only, and typed errors that never carry the access key.
  *
  * Secrecy: the key lives only in private fields (#) — util.inspect shows none of them — and in the
  * request line. Library errors are reduced to their code at once (failure.ts).
@@ -14,7 +14,7 @@ import { WebApiError, makeRedactor } from "./errors";
 import { type Answer, type Ctx, type Outcome, badBody, failedFrom, judgeFailure, judgeStatus } from "./failure";
 import { normalizeFqdn } from "./fqdn";
 import { type ClientOptions, type Settings, checkAccessKey, checkSettings, makeAgent } from "./options";
-import { NoSlot, Slots, type LeaveReason } from "./slots";
+import { NoSlot, Slots, type LeaveReason, type Priority } from "./slots";
 
 export interface WebApiResult {
   /** The PBX's JSON answer, parsed, unchanged. */
@@ -28,6 +28,8 @@ export interface WebApiResult {
 export interface CallOptions {
   /** Aborts the call, queued or in flight (code ABORTED). */
   signal?: AbortSignal;
+  /** "action" (default): ahead of queued monitor calls; "monitor": background polling, at most maxConcurrent − 1 slots. */
+  priority?: Priority;
 }
 
 type StopReason = "timeout" | LeaveReason;
@@ -123,7 +125,8 @@ export class WebApiClient {
     const signal = opts.signal;
     if (this.#closed) throw abortedError(spec.name, "closed", 0);
     if (signal?.aborted) throw abortedError(spec.name, "cancelled", 0);
-    const wait = this.#slots.acquire(signal);
+    const priority = opts.priority === "monitor" ? "monitor" : "action";
+    const wait = this.#slots.acquire(signal, priority);
     if (wait) {
       try {
         await wait;
@@ -134,7 +137,7 @@ export class WebApiClient {
     try {
       return await this.#run(spec, url, signal);
     } finally {
-      this.#slots.release();
+      this.#slots.release(priority);
     }
   }
 

@@ -1,9 +1,16 @@
 /**
- * At most `max` holders at once; the rest wait in FIFO order. A freed slot is handed straight to
- * the next waiter, so a newcomer can never overtake the queue. Waiters can leave (abort) or be
- * turned away all at once (close); none is ever dropped silently.
+ * At most `max` holders at once; the rest wait. Two classes: `action` (a person's request: action
+ * nodes, Test connection, editor look-ups) and `monitor` (background polling). Actions go ahead of
+ * every queued monitor call, and monitors hold at most `monitorMax` slots (default max − 1, at
+ * least 1), so with `max` ≥ 2 a slot is always left for an action. Within a class the order is
+ * FIFO. A freed slot is handed straight to the next waiter, so a newcomer can never overtake the
+ * queue of its class. Waiters can leave (abort) or be turned away all at once (close); none is
+ * ever dropped silently.
  */
 export type LeaveReason = "cancelled" | "closed";
+
+/** Who is asking: a person's request, or the monitors' background polling. */
+export type Priority = "action" | "monitor";
 
 /** Rejection value of a wait that ended without a slot. */
 export class NoSlot {
@@ -18,87 +25,131 @@ interface Waiter {
   gone: boolean;
 }
 
+/** One FIFO of waiters; the consumed front is dropped now and then, so a long queue stays O(1). */
+class Fifo {
+  #items: Waiter[] = [];
+  #head = 0;
+  size = 0;
+
+  push(w: Waiter): void {
+    this.#items.push(w);
+    this.size++;
+  }
+
+  /** The next waiter still waiting (not removed from the count: the caller detaches it). */
+  shift(): Waiter | undefined {
+    while (this.#head < this.#items.length) {
+      const w = this.#items[this.#head++];
+      if (!w.gone) {
+        if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
+          this.#items = this.#items.slice(this.#head);
+          this.#head = 0;
+        }
+        return w;
+      }
+    }
+    this.#items = [];
+    this.#head = 0;
+    return undefined;
+  }
+}
+
 export class Slots {
   #active = 0;
-  #waiting: Waiter[] = [];
-  #head = 0;
-  #queued = 0;
+  #monitorActive = 0;
+  readonly #actions = new Fifo();
+  readonly #monitors = new Fifo();
+  readonly #monitorMax: number;
 
-  constructor(private readonly max: number) {}
+  constructor(private readonly max: number, monitorMax?: number) {
+    this.#monitorMax = Math.min(max, Math.max(1, monitorMax ?? max - 1));
+  }
 
   get active(): number {
     return this.#active;
   }
 
   get queued(): number {
-    return this.#queued;
+    return this.#actions.size + this.#monitors.size;
+  }
+
+  /** Slots the monitors may hold at once. */
+  get monitorMax(): number {
+    return this.#monitorMax;
   }
 
   /** undefined: the slot is taken now (no promise on the fast path); else wait for it. */
-  acquire(signal?: AbortSignal): Promise<void> | undefined {
-    if (this.#active < this.max && this.#queued === 0) {
-      this.#active++;
+  acquire(signal?: AbortSignal, priority: Priority = "action"): Promise<void> | undefined {
+    if (this.#free(priority)) {
+      this.#take(priority);
       return undefined;
     }
     return new Promise<void>((resolve, reject) => {
       const w: Waiter = { resolve, reject, signal, gone: false };
+      const fifo = priority === "monitor" ? this.#monitors : this.#actions;
       if (signal) {
-        w.onAbort = () => this.#leave(w, new NoSlot("cancelled"));
+        w.onAbort = () => this.#leave(w, fifo, new NoSlot("cancelled"));
         signal.addEventListener("abort", w.onAbort, { once: true });
       }
-      this.#waiting.push(w);
-      this.#queued++;
+      fifo.push(w);
     });
   }
 
-  release(): void {
-    const next = this.#next();
-    if (next) {
-      this.#detach(next);
-      next.resolve(); // the slot passes on: #active is unchanged
-    } else {
-      this.#active--;
-    }
+  /** Gives back a slot taken with the same priority. */
+  release(priority: Priority = "action"): void {
+    this.#active--;
+    if (priority === "monitor") this.#monitorActive--;
+    this.#dispatch();
   }
 
   /** Turns every waiter away (close). */
   rejectAll(reason: LeaveReason): void {
-    for (let w = this.#next(); w; w = this.#next()) {
-      this.#detach(w);
-      w.reject(new NoSlot(reason));
-    }
-  }
-
-  #next(): Waiter | undefined {
-    while (this.#head < this.#waiting.length) {
-      const w = this.#waiting[this.#head++];
-      if (!w.gone) {
-        this.#compact();
-        return w;
+    for (const fifo of [this.#actions, this.#monitors]) {
+      for (let w = fifo.shift(); w; w = fifo.shift()) {
+        this.#detach(w, fifo);
+        w.reject(new NoSlot(reason));
       }
     }
-    this.#waiting = [];
-    this.#head = 0;
-    return undefined;
   }
 
-  /** Drops the consumed front of the array now and then, so a long queue stays O(1) per call. */
-  #compact(): void {
-    if (this.#head > 1024 && this.#head * 2 > this.#waiting.length) {
-      this.#waiting = this.#waiting.slice(this.#head);
-      this.#head = 0;
+  /** A newcomer may take a slot now: actions pass queued monitors, monitors queue behind anyone. */
+  #free(priority: Priority): boolean {
+    if (this.#active >= this.max) return false;
+    if (priority === "action") return this.#actions.size === 0;
+    return this.#monitorActive < this.#monitorMax && this.queued === 0;
+  }
+
+  #take(priority: Priority): void {
+    this.#active++;
+    if (priority === "monitor") this.#monitorActive++;
+  }
+
+  /** Hands free slots to waiters: actions first, then monitors up to their share. */
+  #dispatch(): void {
+    while (this.#active < this.max) {
+      let w = this.#actions.size > 0 ? this.#actions.shift() : undefined;
+      if (w) {
+        this.#detach(w, this.#actions);
+        this.#take("action");
+      } else if (this.#monitors.size > 0 && this.#monitorActive < this.#monitorMax && (w = this.#monitors.shift())) {
+        this.#detach(w, this.#monitors);
+        this.#take("monitor");
+      } else {
+        return;
+      }
+      w.resolve();
     }
   }
 
-  #detach(w: Waiter): void {
+  #detach(w: Waiter, fifo: Fifo): void {
     w.gone = true;
-    this.#queued--;
+    fifo.size--;
     if (w.signal && w.onAbort) w.signal.removeEventListener("abort", w.onAbort);
   }
 
-  #leave(w: Waiter, why: NoSlot): void {
+  #leave(w: Waiter, fifo: Fifo, why: NoSlot): void {
     if (w.gone) return;
-    this.#detach(w);
+    this.#detach(w, fifo);
     w.reject(why);
   }
 }

@@ -9,7 +9,7 @@ import type { PollAnswers } from "./snapshot";
 
 /** What the monitor needs of the WebAPI client (`WebApiClient` fits). */
 export interface PollClient {
-  call(method: string, params: Readonly<Record<string, string>>, opts?: { signal?: AbortSignal }): Promise<{ data: unknown }>;
+  call(method: string, params: Readonly<Record<string, string>>, opts?: { signal?: AbortSignal; priority?: "action" | "monitor" }): Promise<{ data: unknown }>;
 }
 
 export interface WatchLists {
@@ -47,7 +47,8 @@ export async function fetchPoll(
   const abort = (): void => inner.abort();
   signal.addEventListener("abort", abort);
   if (signal.aborted) inner.abort();
-  const opts = { signal: inner.signal };
+  // Background reads: actions go ahead of them and always find a slot (the client's priorities).
+  const opts = { signal: inner.signal, priority: "monitor" as const };
   const entry = async (kind: "extension" | "queue", method: string, num: string): Promise<[string, unknown]> => {
     try {
       return [num, (await client.call(method, { num }, opts)).data];

@@ -87,3 +87,23 @@ describe("client: concurrency", () => {
     });
   });
 });
+
+describe("client: actions ahead of monitor polls", () => {
+  const fx = withServer({ maxConcurrent: 2 });
+
+  it("a call sent while 50 monitor reads are queued starts at once and never waits behind them", async () => {
+    fx.server.handler = (_q, res, hit) => later(20, () => json(res, 200, { n: hit.query.get("num") }));
+    const polls = Array.from({ length: 50 }, (_, i) => fx.client.call("ext.state.get", { num: String(i) }, { priority: "monitor" }));
+    assert.equal(fx.client.inFlight, 1, "monitor reads hold at most maxConcurrent − 1 slots");
+    const t0 = performance.now();
+    const action = await fx.client.call("ext.state.get", { num: "action" });
+    const ms = performance.now() - t0;
+    assert.equal((action.data as { n: string }).n, "action");
+    // Its slot was free: it was not behind 50 × 20 ms of polls (one request time, not 1 s).
+    assert.ok(ms < 500, `the action took ${ms.toFixed(0)} ms`);
+    const served = fx.server.hits.map((h) => h.query.get("num"));
+    assert.ok(served.indexOf("action") <= 1, `the action was served as request ${served.indexOf("action")}`);
+    await Promise.all(polls);
+    assert.equal(fx.server.maxInFlight, 2);
+  });
+});

@@ -15,9 +15,9 @@ export async function startInstalledRed(tarball: string): Promise<InstalledRed> 
   let npmOutput = "";
   const red = await startRed({
     // The npm cache holds the dependencies (the repository's own install); the registry is reachable otherwise.
-    // --ignore-scripts: as from the registry, where npm runs no `prepare` (it would for a file tarball).
+    // Scripts are on, as for a user: npm would run (and warn about) any install script a file tarball carries.
     install: async (userDir) => {
-      const npm = await run("npm", ["install", tarball, "--prefix", userDir, "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: userDir, maxBuffer: 16 << 20 });
+      const npm = await run("npm", ["install", tarball, "--prefix", userDir, "--prefer-offline", "--no-audit", "--no-fund"], { cwd: userDir, maxBuffer: 16 << 20 });
       npmOutput = `${npm.stdout}${npm.stderr}`;
     },
   });

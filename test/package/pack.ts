@@ -1,7 +1,7 @@
 /**
  * The package as npm would publish it: `npm pack` of the built repository into a temporary
  * directory, once per test process (the tarball and scorecard tests share it). Scripts are
- * ignored: `prepare` would rebuild dist/ under the running tests.
+ * ignored: `prepack` would rebuild dist/ under the running tests.
  */
 import { execFile } from "node:child_process";
 import fs from "node:fs";
@@ -29,6 +29,7 @@ export interface PackageJson {
   main: string;
   bin: Record<string, string>;
   keywords: string[];
+  scripts?: Record<string, string>;
   dependencies: Record<string, string>;
   "node-red": { version: string; nodes: Record<string, string> };
 }
@@ -45,7 +46,7 @@ async function pack(): Promise<Packed> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "3cx-pack-"));
   process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
   // Under `npm test` the parent npm's lifecycle variables reach this npm; without them (and with
-  // scripts off in the environment too) `prepare` can't rebuild dist/ under the running tests.
+  // scripts off in the environment too) `prepack` can't rebuild dist/ under the running tests.
   const env: NodeJS.ProcessEnv = { npm_config_ignore_scripts: "true" };
   for (const [k, v] of Object.entries(process.env)) if (!/^npm_/i.test(k)) env[k] = v;
   const { stdout } = await run("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", dir], { cwd: REPO_ROOT, env, maxBuffer: 16 << 20 });

@@ -48,6 +48,14 @@ describe("published package: npm pack, installed from the tarball into red.js", 
     assert.ok(files.has(packed.packageJson.main), `main ${packed.packageJson.main} is not in the package: require("${MODULE}") fails`);
   });
 
+  it("carries no script that npm would run when installing it (the build is prepack: run by npm pack and publish only)", () => {
+    const scripts = packed.packageJson.scripts ?? {};
+    const atInstall = ["preinstall", "install", "postinstall", "prepare", "preprepare", "postprepare"].filter((s) => s in scripts);
+    assert.deepEqual(atInstall, [], JSON.stringify(scripts));
+    assert.equal(scripts.prepack, "node scripts/build.js", "the tarball is built when packed");
+    assert.ok(files.has("CHANGELOG.md"), "the CHANGELOG ships");
+  });
+
   it("holds nothing of the tests, the TypeScript sources or the tooling", () => {
     const strays = packed.files.filter((f) =>
       /^(test|src|nodes|scripts|bench|docs|\.ci)\//.test(f) || /^dist\/test\//.test(f) ||
@@ -76,7 +84,7 @@ describe("published package: npm pack, installed from the tarball into red.js", 
       return res;
     };
 
-    it("installs without an npm warning (deprecated or missing dependencies, engines)", () => {
+    it("installs without an npm warning (install scripts, deprecated or missing dependencies, engines)", () => {
       assert.deepEqual(red.npmOutput.split("\n").filter((l) => /^npm (warn|error)/i.test(l)), [], red.npmOutput);
     });
 
