@@ -134,12 +134,13 @@ export class CallerLookup {
     const params: Record<string, string> = { num };
     if (this.opts.minLen !== undefined) params.min_len = String(this.opts.minLen);
     this.requests++;
-    const found = (await this.opts.client.call("contact.find", params)).data;
+    // Background reads: behind any person's action on the shared connection.
+    const found = (await this.opts.client.call("contact.find", params, { priority: "monitor" })).data;
     const ids = isObject(found) && Array.isArray(found.id) ? found.id.filter((x): x is number => typeof x === "number" || (typeof x === "string" && /^\d+$/.test(x))) : [];
     if (ids.length === 0) return null;
     const id = Number(ids[0]);
     this.requests++;
-    const c = (await this.opts.client.call("contact.get", { id: String(id) })).data;
+    const c = (await this.opts.client.call("contact.get", { id: String(id) }, { priority: "monitor" })).data;
     if (!isObject(c)) return null;
     return { id, name: str(c.name), lastName: str(c.lastName), company: str(c.company) };
   }
