@@ -59,6 +59,8 @@ export = function register(RED: NodeAPI): void {
       timeout: positiveInt(def.timeout, DEFAULT_TIMEOUT_MS, 600000),
       maxConcurrent: positiveInt(def.maxConcurrent, DEFAULT_MAX_CONCURRENT, 64),
       tls: tlsFrom(def.tls),
+      // A read lacking a key the nodes rely on: once per method and deploy (the client is per deploy).
+      onWarning: (message) => node.warn(message),
     });
     if (!accessKey) node.warn(RED._("3cx-config.errors.no-key"));
     node.on("close", (done: () => void) => {

@@ -2,6 +2,7 @@
  * Turns what one attempt produced into plain facts (no library objects are kept), and those facts
  * into a WebApiError with a stable code and a message in plain words naming the method.
  */
+import { scrubAnswer } from "../catalog/answer";
 import { WebApiError } from "./errors";
 
 /** The PBX answered (any status). */
@@ -140,7 +141,7 @@ export function judgeStatus(a: Answer, ctx: Ctx): Judged {
   return { error: new WebApiError(`HTTP_${a.status}`, method, msg, extra), retry };
 }
 
-/** A 2xx answer that is not JSON. */
+/** A 2xx answer that is not JSON (err.answer: its text, redacted). */
 export function badBody(a: Answer, ctx: Ctx): WebApiError {
   const { method } = ctx;
   let what = "is not valid JSON (cut short or garbled)";
@@ -149,5 +150,6 @@ export function badBody(a: Answer, ctx: Ctx): WebApiError {
   return new WebApiError("BAD_RESPONSE", method, `${method} failed: the PBX's answer ${what} (HTTP ${a.status})`, {
     status: a.status,
     attempts: ctx.attempts,
+    answer: scrubAnswer(a.body, ctx.redact),
   });
 }
