@@ -69,6 +69,8 @@ export interface ExtrasDeps {
   readonly source: "poll" | "webhook";
   /** The PBX connection, for look-ups (none: no look-ups). */
   readonly client?: PollClient;
+  /** Polling: this monitor's current view of the poll engine (calls and watched states). */
+  readonly snapshot?: () => Snapshot | null;
   /** Sends events on (filtered by the node). */
   readonly send: (events: readonly MonitorEvent[]) => void;
   /** Labels for error messages. */
@@ -112,19 +114,20 @@ export class MonitorExtras {
     }
   }
 
-  /** Events from the source: counted (webhooks), named, then sent. */
+  /** Events from the source: counted, named, then sent. */
   push(events: readonly MonitorEvent[]): void {
     if (this.closed || events.length === 0) return;
     if (this.stats && this.deps.source === "webhook") {
       feedEvents(this.stats, events, this.watched, Date.now());
       this.save(false);
-    }
+    } else this.refresh();
     this.out(events);
   }
 
-  /** A polled snapshot (before its events are pushed). */
-  onSnapshot(snap: Snapshot): void {
-    if (!this.stats || this.closed) return;
+  /** Polling: counts what the engine's snapshot shows now (feeding the same one twice changes nothing). */
+  private refresh(): void {
+    const snap = this.stats && !this.closed ? this.deps.snapshot?.() : null;
+    if (!snap || !this.stats) return;
     feedSnapshot(this.stats, snap, this.watched, this.baseline);
     this.baseline = false;
     this.save(false);
@@ -132,6 +135,7 @@ export class MonitorExtras {
 
   /** Today's figures now (null when the statistics are off). */
   report(): QueueStatsPayload | null {
+    this.refresh();
     return this.stats ? this.stats.report(Date.now()) : null;
   }
 
@@ -149,6 +153,7 @@ export class MonitorExtras {
   }
 
   private statsEvent(): MonitorEvent {
+    this.refresh();
     this.save(true);
     return { topic: "queue.stats", payload: (this.stats as QueueStats).report(Date.now()) };
   }

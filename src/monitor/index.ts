@@ -15,3 +15,7 @@ export { QueueStats, type QueueFigures, type QueueStatsPayload, type SavedQueueS
 export { feedSnapshot, feedEvents, queueOfCall } from "./queue-feed";
 export { localDay, runtimeTimeZone, TimeZoneError } from "./local-day";
 export { CallerLookup, ContactStamper, lookupNumber, type Contact, type CallerLookupOptions } from "./caller-lookup";
+export { PollEngine, DEFAULT_POLL_BUDGET, type EngineOptions, type EngineState, type EntryKind, type Subscription, type WatchRequest } from "./engine";
+export { Slowdown, isStrain, MAX_SLOWDOWN } from "./slowdown";
+export { parseWatchList, MAX_RANGE, type WatchList } from "./watch-list";
+export { realClock, type Clock } from "./clock";

@@ -21,8 +21,6 @@ export interface PollerOptions {
   /** One poll's raw answers. Must give up when `signal` aborts. */
   fetch(signal: AbortSignal): Promise<PollAnswers>;
   onEvents(events: readonly MonitorEvent[]): void;
-  /** Each good snapshot, before its events (queue statistics read it). */
-  onSnapshot?(snapshot: Snapshot): void;
   onState(state: PollerState): void;
   now?(): number;
 }
@@ -170,7 +168,6 @@ export class Poller {
     // The first snapshot after start or after recovery is the baseline: nothing to compare with.
     if (this.prev) events.push(...diffSnapshots(this.prev, next));
     this.prev = next;
-    this.opts.onSnapshot?.(next);
     if (events.length > 0) this.opts.onEvents(events);
     for (const w of waiters) w.resolve(next);
     this.schedule(this.waiters.length > 0 ? 0 : this.opts.intervalMs);
