@@ -6,6 +6,7 @@
 import type { Node, NodeAPI } from "node-red";
 import type { Request, Response } from "express";
 import { normalizeFqdn, WebApiClient, WebApiError, type TlsOptions } from "../src/client";
+import { Directory } from "../src/directory";
 import { isListKind, licenseSummary, loadList } from "../src/lookups/lists";
 import type { ThreeCxConfigCredentials, ThreeCxConfigDef, ThreeCxConfigNode } from "./shared/types";
 
@@ -62,6 +63,11 @@ export = function register(RED: NodeAPI): void {
       // A read lacking a key the nodes rely on: once per method and deploy (the client is per deploy).
       onWarning: (message) => node.warn(message),
     });
+    // Lists for the NOT_FOUND check: read lazily; a refresh nobody waits for goes behind actions.
+    const client = node.client;
+    if (def.checkNumbers !== false && def.checkNumbers !== "false") {
+      node.directory = new Directory(async (method, background) => (await client.call(method, {}, { priority: background ? "monitor" : "action" })).data);
+    }
     if (!accessKey) node.warn(RED._("3cx-config.errors.no-key"));
     node.on("close", (done: () => void) => {
       node.client.close();

@@ -1,18 +1,23 @@
 /** Shared types of the Node-RED adapters (kept apart: `export =` files can't export types). */
 import type { Node, NodeDef } from "node-red";
 import type { WebApiClient } from "../../src/client";
+import type { Directory } from "../../src/directory";
 
 /** The deployed `3cx-config` node: one PBX, one shared client. */
 export interface ThreeCxConfigNode extends Node {
   readonly client: WebApiClient;
   /** The PBX's base URL, e.g. "https://pbx.example.com:5001" (never the key). */
   readonly baseUrl: string;
+  /** The PBX's own numbers for the NOT_FOUND check; undefined when "Check numbers" is off. */
+  readonly directory?: Directory;
 }
 
 export interface ThreeCxConfigDef extends NodeDef {
   fqdn: string;
   timeout?: string | number;
   maxConcurrent?: string | number;
+  /** Saved before it existed: on. */
+  checkNumbers?: boolean | string;
   tls?: string;
 }
 
