@@ -8,6 +8,7 @@ import type { Request, Response } from "express";
 import { normalizeFqdn, WebApiClient, WebApiError, type TlsOptions } from "../src/client";
 import { Directory } from "../src/directory";
 import { isListKind, licenseSummary, loadList } from "../src/lookups/lists";
+import { DEFAULT_POLL_BUDGET, PollEngine } from "../src/monitor/engine";
 import type { ThreeCxConfigCredentials, ThreeCxConfigDef, ThreeCxConfigNode } from "./shared/types";
 
 const DEFAULT_TIMEOUT_MS = 10000;
@@ -68,10 +69,15 @@ export = function register(RED: NodeAPI): void {
     if (def.checkNumbers !== false && def.checkNumbers !== "false") {
       node.directory = new Directory(async (method, background) => (await client.call(method, {}, { priority: background ? "monitor" : "action" })).data);
     }
+    const budget = Number(def.pollBudget ?? DEFAULT_POLL_BUDGET);
+    if (def.pollBudget !== undefined && def.pollBudget !== "" && !(budget > 0 && budget <= 1000)) node.warn(RED._("3cx-config.errors.pollBudget"));
+    node.engine = new PollEngine({ client: node.client, pollBudget: budget > 0 && budget <= 1000 ? budget : DEFAULT_POLL_BUDGET });
     if (!accessKey) node.warn(RED._("3cx-config.errors.no-key"));
     node.on("close", (done: () => void) => {
-      node.client.close();
-      done();
+      void node.engine.close().finally(() => {
+        node.client.close();
+        done();
+      });
     });
   }
 

@@ -2,10 +2,13 @@
 import type { Node, NodeDef } from "node-red";
 import type { WebApiClient } from "../../src/client";
 import type { Directory } from "../../src/directory";
+import type { PollEngine } from "../../src/monitor/engine";
 
 /** The deployed `3cx-config` node: one PBX, one shared client. */
 export interface ThreeCxConfigNode extends Node {
   readonly client: WebApiClient;
+  /** The one poll engine of this PBX, shared by all its poll monitors (within pollBudget). */
+  readonly engine: PollEngine;
   /** The PBX's base URL, e.g. "https://pbx.example.com:5001" (never the key). */
   readonly baseUrl: string;
   /** The PBX's own numbers for the NOT_FOUND check; undefined when "Check numbers" is off. */
@@ -18,6 +21,8 @@ export interface ThreeCxConfigDef extends NodeDef {
   maxConcurrent?: string | number;
   /** Saved before it existed: on. */
   checkNumbers?: boolean | string;
+  /** Requests per second all the poll monitors of this PBX may send together (default 10). */
+  pollBudget?: string | number;
   tls?: string;
 }
 

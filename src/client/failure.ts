@@ -43,7 +43,7 @@ function afterAttempts(ctx: Ctx): string {
   return ctx.attempts > 1 ? `, after ${ctx.attempts} attempts` : "";
 }
 
-const NETWORK: Readonly<Record<string, readonly [reason: string, retry: boolean]>> = {
+export const NETWORK: Readonly<Record<string, readonly [reason: string, retry: boolean]>> = {
   ECONNREFUSED: ["connection refused", true],
   ECONNRESET: ["the connection was reset", true],
   EPIPE: ["the connection was closed", true],
@@ -65,7 +65,7 @@ const UNTRUSTED = new Set([
   "CERT_SIGNATURE_FAILURE", "INVALID_CA", "CERT_CHAIN_TOO_LONG",
 ]);
 
-function tlsReason(code: string): string | undefined {
+export function tlsReason(code: string): string | undefined {
   if (UNTRUSTED.has(code)) {
     return "the PBX's certificate is not trusted (self-signed or unknown CA): give its CA in the TLS settings, or turn certificate verification off for this PBX";
   }
