@@ -11,7 +11,7 @@ import { WebApiClient, WebApiError } from "../../src/client";
 import { DIRECTORY_LISTS } from "../../src/directory";
 import { ParamError, resolveParams } from "../../src/resolver";
 import { startSimulator, type Simulator } from "../../src/simulator";
-import { offersOf, toTargetParams, type Offer } from "../../nodes/shared/offers";
+import { offersOf, toTargetParams, type Offer } from "../../src/operations/offers";
 import { HOMES, PARAM_NAMES, method, payload, value } from "./inputs";
 import { KEY, helper, leaks, loadFlow, secretForms, useRejectionCounter, type CaughtError, type NodeSpec, type Probe } from "./support";
 

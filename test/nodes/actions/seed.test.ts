@@ -5,7 +5,7 @@
 // and 813 and extension 300, which its own list answers lack (README, "Check numbers").
 import assert from "node:assert/strict";
 import { getMethod, type MethodSpec } from "../../../src/catalog";
-import { fieldProp, typeProp } from "../../../nodes/shared/offers";
+import { fieldProp, typeProp } from "../../../src/operations/offers";
 import { loadSeedExamples, type SeedExample } from "../../support/seed";
 import { loadAction, requestsOf, type HomeType, useSimulator } from "./support";
 
