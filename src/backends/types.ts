@@ -39,6 +39,8 @@ export interface PbxClient {
   readonly baseUrl: string;
   /** One catalog method with resolved wire params (the WebAPI's text encoding). */
   call(method: string | MethodSpec, params: Readonly<Record<string, string>>, opts?: PbxCallOptions): Promise<PbxResult>;
+  /** The UNSUPPORTED error for a method this interface cannot carry out (checked before anything else), else undefined. */
+  refuses?(method: MethodSpec): Error | undefined;
   /** Aborts everything in flight and queued; later calls are ABORTED. */
   close(): void;
 }

@@ -159,6 +159,14 @@ export class V20Client implements PbxClient {
     this.#tokens.manager.invalidate(token);
   }
 
+  refuses(spec: MethodSpec): WebApiError | undefined {
+    const mapping = V20_METHODS[spec.name];
+    if (mapping && mapping.kind === "mapped") return undefined;
+    const why = mapping?.reason ?? "not mapped";
+    return new WebApiError("UNSUPPORTED", spec.name,
+      `${spec.name} is not available on the 3CX V20 API (${why}); nothing was sent. Use api "webapi" (the WebAPI add-on) for it`, { attempts: 0 });
+  }
+
   /**
    * One GET for Test connection: the status instead of an error for a refusal (403, 404), so each
    * permission can be told apart. A token problem still throws (AUTH, UNREACHABLE, …).
@@ -192,11 +200,7 @@ export class V20Client implements PbxClient {
   async call(method: string | MethodSpec, params: Readonly<Record<string, string>>, opts: PbxCallOptions = {}): Promise<PbxResult> {
     const spec = specOf(method);
     const mapping = V20_METHODS[spec.name];
-    if (!mapping || mapping.kind === "unsupported") {
-      const why = mapping?.reason ?? "not mapped";
-      throw new WebApiError("UNSUPPORTED", spec.name,
-        `${spec.name} is not available on the 3CX V20 API (${why}); nothing was sent. Use api "webapi" (the WebAPI add-on) for it`, { attempts: 0 });
-    }
+    if (!mapping || mapping.kind === "unsupported") throw this.refuses(spec) as WebApiError;
     const signal = opts.signal;
     if (this.#closed) throw this.#aborted(spec.name, "closed", 0);
     if (signal?.aborted) throw this.#aborted(spec.name, "cancelled", 0);
