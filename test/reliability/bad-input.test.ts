@@ -10,7 +10,7 @@ import { METHODS } from "../../src/catalog";
 import { WebApiClient, WebApiError } from "../../src/client";
 import { ParamError, resolveParams } from "../../src/resolver";
 import { startSimulator, type Simulator } from "../../src/simulator";
-import { offersOf, toTargetParams, type Offer } from "../../nodes/shared/offers";
+import { offersOf, toTargetParams, type Offer } from "../../src/operations/offers";
 import { HOMES, PARAM_NAMES, method, payload, value } from "./inputs";
 import { KEY, helper, leaks, loadFlow, secretForms, useRejectionCounter, type CaughtError, type NodeSpec, type Probe } from "./support";
 

@@ -4,7 +4,7 @@
 // node fields.
 import assert from "node:assert/strict";
 import { getMethod, type MethodSpec } from "../../../src/catalog";
-import { fieldProp, typeProp } from "../../../nodes/shared/offers";
+import { fieldProp, typeProp } from "../../../src/operations/offers";
 import { loadSeedExamples, type SeedExample } from "../../support/seed";
 import { loadAction, requestsOf, type HomeType, useSimulator } from "./support";
 
