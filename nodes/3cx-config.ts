@@ -7,6 +7,7 @@ import type { Node, NodeAPI } from "node-red";
 import type { Request, Response } from "express";
 import { normalizeFqdn, WebApiClient, WebApiError, type TlsOptions } from "../src/client";
 import { isListKind, licenseSummary, loadList } from "../src/lookups/lists";
+import { setConfigProblem } from "./shared/config-problems";
 import type { ThreeCxConfigCredentials, ThreeCxConfigDef, ThreeCxConfigNode } from "./shared/types";
 
 const DEFAULT_TIMEOUT_MS = 10000;
@@ -50,6 +51,13 @@ export = function register(RED: NodeAPI): void {
     RED.nodes.createNode(this, def);
     const node = this as { -readonly [K in keyof ThreeCxConfigNode]: ThreeCxConfigNode[K] } & { credentials: ThreeCxConfigCredentials };
     const accessKey = expandEnv(node.credentials?.accessKey ?? "", node);
+    setConfigProblem(node.id, undefined);
+    if (!accessKey) {
+      // Thrown (Node-RED logs it); the nodes using this PBX show the reason in their status.
+      const problem = { status: RED._("3cx-config.status.noKey"), message: RED._("3cx-config.errors.no-key", { name: def.name || def.fqdn || node.id }) };
+      setConfigProblem(node.id, problem);
+      throw new Error(problem.message);
+    }
     // A bad fqdn throws here: Node-RED logs it and the nodes using this PBX report the missing config.
     const baseUrl = normalizeFqdn(expandEnv(def.fqdn ?? "", node));
     node.baseUrl = baseUrl;
@@ -60,7 +68,6 @@ export = function register(RED: NodeAPI): void {
       maxConcurrent: positiveInt(def.maxConcurrent, DEFAULT_MAX_CONCURRENT, 64),
       tls: tlsFrom(def.tls),
     });
-    if (!accessKey) node.warn(RED._("3cx-config.errors.no-key"));
     node.on("close", (done: () => void) => {
       node.client.close();
       done();
@@ -94,13 +101,13 @@ export = function register(RED: NodeAPI): void {
    * fqdn, and must not be a way to send a saved key to a host of the caller's choosing.
    */
   function keyFor(body: DialogSettings, baseUrl: string): string {
-    const typed = typeof body.accessKey === "string" ? body.accessKey : "";
-    if (typed && typed !== UNCHANGED_PASSWORD) return expandEnv(typed, null);
+    // The dialog sends what its field shows: the marker when unchanged, "" when cleared (an empty key).
+    if (typeof body.accessKey === "string" && body.accessKey !== UNCHANGED_PASSWORD) return expandEnv(body.accessKey, null);
     const id = typeof body.id === "string" ? body.id : typeof body.server === "string" ? body.server : "";
     const stored = id ? (RED.nodes.getCredentials(id) as ThreeCxConfigCredentials | undefined) : undefined;
     if (!stored?.accessKey) return "";
     if (savedBaseUrl(id) !== baseUrl) {
-      throw new Error("the saved access key is only sent to the PBX it was saved for: type the key again to use this fqdn");
+      throw new Error("the saved access key is only sent to the PBX it was saved for: type the Access key again to use this PBX address");
     }
     return expandEnv(stored.accessKey, null);
   }
