@@ -7,6 +7,7 @@ import type { Node, NodeAPI } from "node-red";
 import type { Request, Response } from "express";
 import { normalizeFqdn, WebApiClient, WebApiError, type TlsOptions } from "../src/client";
 import { isListKind, licenseSummary, loadList } from "../src/lookups/lists";
+import { DEFAULT_POLL_BUDGET, PollEngine } from "../src/monitor/engine";
 import { setConfigProblem } from "./shared/config-problems";
 import type { ThreeCxConfigCredentials, ThreeCxConfigDef, ThreeCxConfigNode } from "./shared/types";
 
@@ -67,10 +68,17 @@ export = function register(RED: NodeAPI): void {
       timeout: positiveInt(def.timeout, DEFAULT_TIMEOUT_MS, 600000),
       maxConcurrent: positiveInt(def.maxConcurrent, DEFAULT_MAX_CONCURRENT, 64),
       tls: tlsFrom(def.tls),
+      // A read lacking a key the nodes rely on: once per method and deploy (the client is per deploy).
+      onWarning: (message) => node.warn(message),
     });
+    const budget = Number(def.pollBudget ?? DEFAULT_POLL_BUDGET);
+    if (def.pollBudget !== undefined && def.pollBudget !== "" && !(budget > 0 && budget <= 1000)) node.warn(RED._("3cx-config.errors.pollBudget"));
+    node.engine = new PollEngine({ client: node.client, pollBudget: budget > 0 && budget <= 1000 ? budget : DEFAULT_POLL_BUDGET });
     node.on("close", (done: () => void) => {
-      node.client.close();
-      done();
+      void node.engine.close().finally(() => {
+        node.client.close();
+        done();
+      });
     });
   }
 

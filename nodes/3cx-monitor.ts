@@ -1,27 +1,25 @@
 /**
- * 3cx-monitor (SPEC §5): the event source. `poll` runs one poll loop per node against the config
- * node's shared client and emits the diff of consecutive snapshots; `webhook` mounts a route under
+ * 3cx-monitor (SPEC §5): the event source. `poll` subscribes to the config node's one poll engine
+ * (shared by every poll monitor of that PBX, within its pollBudget) and emits what changed; `webhook` mounts a route under
  * Node-RED's HTTP root for the WebAPI's webhook generator. Either way: msg.topic = event name,
  * msg.payload = event. All logic lives in src/monitor; this file wires it to Node-RED.
  */
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow, NodeStatus } from "node-red";
 import {
-  Poller,
   PollerStoppedError,
   WebhookCalls,
   createWebhookHandler,
   eventFilter,
-  fetchPoll,
   intervalMs,
   mountRoute,
   nodeMiddleware,
   normalizePath,
   parseAllowList,
-  parseList,
+  parseWatchList,
   snapshotPayload,
+  type EngineState,
   type HttpApp,
   type MonitorEvent,
-  type PollerState,
   type RefusalReason,
 } from "../src/monitor";
 import type { ThreeCxConfigNode } from "./shared/types";
@@ -43,8 +41,6 @@ interface MonitorCredentials {
 }
 
 const TYPE = "3cx-monitor";
-/** The longest wait between retries while the PBX does not answer. */
-const MAX_BACKOFF_MS = 60000;
 /** A refused webhook is logged at most this often per reason (a scanner must not flood the log). */
 const REFUSAL_LOG_MS = 60000;
 
@@ -72,48 +68,66 @@ interface Ctx {
   t(key: string, opts?: Record<string, string | number>): string;
   status(s: NodeStatus): void;
   emit(events: readonly MonitorEvent[]): void;
+  /** How fresh the states are when the budget stretches them ("100 ext, every 11 s"), or "". */
+  freshness(text: string): void;
   closing(): boolean;
 }
 
-/** Polling: one loop on the config node's shared client. */
+/** The status while polling: refused entries and a strained PBX first, then how fresh states are. */
+function pollingStatus(s: Extract<EngineState, { kind: "polling" }>, t: Ctx["t"]): NodeStatus {
+  const fresh = { count: s.entries, seconds: seconds(s.refreshMs) };
+  if (s.refused.length > 0) {
+    const list = s.refused.slice(0, 3).join(", ") + (s.refused.length > 3 ? ` +${s.refused.length - 3}` : "");
+    return { fill: "yellow", shape: "ring", text: t("status.refusedEntries", { list }) };
+  }
+  if (s.slowdown > 1) return { fill: "yellow", shape: "dot", text: t("status.slow", fresh) };
+  if (s.stretched) return { fill: "blue", shape: "dot", text: t("status.fresh", fresh) };
+  return { fill: "blue", shape: "dot", text: t("status.polling") };
+}
+
+/** Polling: a subscriber of the config node's one poll engine (shared by all its monitors). */
 function pollSource(ctx: Ctx): Source {
   const { RED, node, config, t } = ctx;
   const server = config.server ? (RED.nodes.getNode(config.server) as ThreeCxConfigNode | null) : null;
-  const client = server?.client;
-  if (!client) {
+  const engine = server?.engine;
+  if (!engine) {
     const problem = config.server ? configProblem(config.server) : undefined;
     const message = problem ? `3cx-monitor: ${problem.message}` : t("error.noServer");
     ctx.status({ fill: "red", shape: "ring", text: problem ? problem.status : t("status.noServer") });
     node.error(message);
     return { onInput: (_m, _s, done) => done(new Error(message)), stop: () => undefined };
   }
-  const watch = { extensions: parseList(config.extensions), queues: parseList(config.queues) };
+  const extensions = parseWatchList(config.extensions);
+  const queues = parseWatchList(config.queues);
+  for (const problem of [...extensions.problems, ...queues.problems]) node.warn(t("warn.range", { problem }));
   const warned = new Set<string>();
-  const poller = new Poller({
+  const sub = engine.subscribe({
     intervalMs: intervalMs(config.interval),
-    maxBackoffMs: MAX_BACKOFF_MS,
-    fetch: (signal) => fetchPoll(client, watch, signal, (kind, num, err) => {
-      // Once per entry and reason, not once per poll.
+    extensions: extensions.nums,
+    queues: queues.nums,
+    onEntryRefused: (kind, num, err) => {
+      // Once per entry and reason, not once per retry.
       const key = `${kind}:${num}:${String((err as { code?: unknown }).code)}`;
       if (warned.has(key)) return;
       warned.add(key);
       node.warn(t("warn.entry", { kind, num, reason: err instanceof Error ? err.message : String(err) }));
-    }),
+    },
     onEvents: ctx.emit,
-    onState: (s: PollerState) => {
+    onState: (s: EngineState) => {
       if (ctx.closing()) return;
-      if (s.kind === "polling") ctx.status({ fill: "blue", shape: "dot", text: t("status.polling") });
-      else if (s.kind === "down") {
+      if (s.kind === "polling") {
+        ctx.freshness(s.stretched ? t("status.fresh", { count: s.entries, seconds: seconds(s.refreshMs) }) : "");
+        ctx.status(pollingStatus(s, t));
+      } else if (s.kind === "down") {
         const key = s.code === "AUTH" ? "status.refused" : s.code === "TLS" ? "status.tls" : "status.down";
         ctx.status({ fill: "red", shape: "ring", text: t(key, { seconds: seconds(s.retryInMs) }) });
       }
     },
   });
-  poller.start();
   return {
-    stop: () => poller.stop(),
+    stop: () => sub.close(),
     onInput: (msg, send, done) => {
-      poller.pollNow().then(
+      sub.pollNow().then(
         (snap) => {
           msg.topic = "snapshot";
           msg.payload = snapshotPayload(snap);
@@ -203,6 +217,7 @@ export = function register(RED: NodeAPI): void {
     const wanted = eventFilter(config.events);
     let closing = false;
     let shown = false;
+    let fresh = "";
     const status = (s: NodeStatus): void => {
       shown = true;
       node.status(s);
@@ -215,9 +230,12 @@ export = function register(RED: NodeAPI): void {
         last = e.topic;
       }
       // pbx.down has its own (red) status; other events show as "the last event".
-      if (last !== undefined && last !== "pbx.down") status({ fill: "green", shape: "dot", text: t("status.event", { event: last, time: clock(new Date()) }) });
+      if (last !== undefined && last !== "pbx.down") {
+        const text = t("status.event", { event: last, time: clock(new Date()) });
+        status({ fill: "green", shape: "dot", text: fresh ? `${text} · ${fresh}` : text });
+      }
     };
-    const ctx: Ctx = { RED, node, config, t, status, emit, closing: () => closing };
+    const ctx: Ctx = { RED, node, config, t, status, emit, freshness: (text) => void (fresh = text), closing: () => closing };
     const source = config.source === "webhook" ? webhookSource(ctx) : pollSource(ctx);
 
     node.on("input", source.onInput);

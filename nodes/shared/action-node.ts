@@ -12,7 +12,8 @@ import { ActionError, errorCode } from "./errors";
 import { prepareField, type PreparedField } from "./fields";
 import { callOffer } from "./call-offer";
 import { InOrder } from "./in-order";
-import { fieldProp, fieldsOf, offersOf, typeProp, type Offer } from "./offers";
+import { fieldProp, fieldsOf, offersOf, toTargetParams, typeProp, type Offer } from "./offers";
+import { WebApiError } from "../../src/client";
 import { StatusTracker } from "./status";
 import type { ThreeCxConfigNode } from "./types";
 import { configProblem } from "./config-problems";
@@ -156,12 +157,13 @@ export function registerActionNode(RED: NodeAPI, home: HomeNode): void {
 
     async function handle(msg: NodeMessageInFlow, send: (m: NodeMessage) => void, p: Pending): Promise<void> {
       let sent = false;
+      let offer: Offer | undefined;
+      let viewParams: Record<string, string> | undefined;
       try {
         if (setupError) throw setupError;
-        const offer = chooseOffer(msg);
+        offer = chooseOffer(msg);
         const plan = planOf(offer);
         const values = plan.constant ?? (await fieldValues(offer, plan, msg));
-        let viewParams: Record<string, string>;
         try {
           viewParams = resolveParams(offer.view, values, msg.payload);
         } catch (err) {
@@ -179,12 +181,22 @@ export function registerActionNode(RED: NodeAPI, home: HomeNode): void {
           ...(offer.operation ? { operation: offer.name } : {}),
           params: result.params,
           durationMs: result.durationMs,
+          ...(result.chid === undefined ? {} : { chid: result.chid }),
         };
         finish(p, undefined, () => send(msg));
       } catch (err) {
         if (p.finished) return;
         const error = err instanceof Error ? err : new Error(String(err));
         status.fail(errorCode(error), sent);
+        // Catch sees a copy of msg, not the error's own fields: the PBX's answer goes on msg.threecx.
+        if (offer && viewParams && error instanceof WebApiError && "answer" in error) {
+          msg.threecx = {
+            method: error.method, // the look-up's read, when that is what failed
+            ...(offer.operation ? { operation: offer.name } : {}),
+            params: toTargetParams(offer, viewParams),
+            answer: error.answer,
+          };
+        }
         finish(p, error);
       }
     }

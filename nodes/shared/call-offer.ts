@@ -19,6 +19,8 @@ export interface OfferResult {
   readonly params: Record<string, string>;
   /** All requests of the offer together. */
   readonly durationMs: number;
+  /** The call id the PBX answered (makecall on 3.x). */
+  readonly chid?: string;
 }
 
 /** An own data property along `path`, or undefined. */
@@ -58,5 +60,5 @@ export async function callOffer(client: CallingClient, offer: Offer, viewParams:
     durationMs += found.durationMs;
   }
   const result = await client.call(offer.target, params, { signal });
-  return { data: result.data, params, durationMs: durationMs + result.durationMs };
+  return { data: result.data, params, durationMs: durationMs + result.durationMs, ...(result.chid === undefined ? {} : { chid: result.chid }) };
 }

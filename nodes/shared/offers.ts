@@ -35,7 +35,7 @@ function operationView(op: Operation, target: MethodSpec): MethodSpec {
   }
   return {
     name: op.name, path: target.path, node: op.node, kind: target.kind,
-    label: op.label, description: op.description, group: op.group, params,
+    label: op.label, description: op.description, group: op.group, params, answer: target.answer,
   };
 }
 

@@ -1,10 +1,13 @@
 /** Shared types of the Node-RED adapters (kept apart: `export =` files can't export types). */
 import type { Node, NodeDef } from "node-red";
 import type { WebApiClient } from "../../src/client";
+import type { PollEngine } from "../../src/monitor/engine";
 
 /** The deployed `3cx-config` node: one PBX, one shared client. */
 export interface ThreeCxConfigNode extends Node {
   readonly client: WebApiClient;
+  /** The one poll engine of this PBX, shared by all its poll monitors (within pollBudget). */
+  readonly engine: PollEngine;
   /** The PBX's base URL, e.g. "https://pbx.example.com:5001" (never the key). */
   readonly baseUrl: string;
 }
@@ -13,6 +16,8 @@ export interface ThreeCxConfigDef extends NodeDef {
   fqdn: string;
   timeout?: string | number;
   maxConcurrent?: string | number;
+  /** Requests per second all the poll monitors of this PBX may send together (default 10). */
+  pollBudget?: string | number;
   tls?: string;
 }
 

@@ -4,6 +4,7 @@ import type { HomeNode, MethodSpec } from "./types";
 
 export * from "./types";
 export { METHODS, FORWARDING_PROFILES } from "./methods";
+export { classifyAnswer, scrubAnswer, quoteText, type AnswerCode, type AnswerVerdict, type ClassifyOptions } from "./answer";
 
 const BY_NAME: ReadonlyMap<string, MethodSpec> = new Map(METHODS.map((m) => [m.name, m]));
 

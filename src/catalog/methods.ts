@@ -2,7 +2,7 @@
  * The WebAPI catalog: every method of the vendor's 2.1.9 list (our seed) plus the 3.x `makecall`
  * parameters `contact` and `timeout`. Adding a method is one entry here.
  */
-import type { EnumValue, MethodSpec, ParamSpec } from "./types";
+import type { AnswerSpec, EnumValue, MethodSpec, ParamSpec, ValueKind } from "./types";
 
 // --- reusable parameter shapes --------------------------------------------------------------
 
@@ -79,6 +79,17 @@ const contactFields: readonly ParamSpec[] = [
 const contactId = (hint: string): ParamSpec =>
   ({ name: "id", required: true, type: "number", min: 0, hint });
 
+// --- answer contracts (SPEC §4), from the seed's example answers -------------------------------
+
+/** A read: the seed answer's keys, and those the nodes read (lists, states, the license). */
+const reads = (keys: readonly string[], relied: Readonly<Record<string, ValueKind>> = {}): AnswerSpec => ({ keys, relied });
+const NUMS = reads(["nums"], { nums: "list" });
+const MEMBERS = reads(["count", "members"], { members: "list" });
+/** `{"result": true}` */
+const RESULT_TRUE: AnswerSpec = { keys: ["result"], relied: {}, success: [{ by: "result-true" }] };
+/** A confirmation text, e.g. `{"result": "Delete queue"}`. */
+const confirms = (text: string): AnswerSpec => ({ keys: ["result"], relied: {}, success: [{ by: "text", text }] });
+
 // --- the methods ------------------------------------------------------------------------------
 
 export const METHODS: readonly MethodSpec[] = [
@@ -92,6 +103,7 @@ export const METHODS: readonly MethodSpec[] = [
       text("contact", false, "Device of `first` to use (WebAPI 3.x)", 512),
       { name: "timeout", required: false, type: "number", min: 0, max: 600000, hint: "Wait for the answer, in ms (WebAPI 3.x)" },
     ],
+    answer: { keys: ["first", "second"], relied: {}, success: [{ by: "keys", keys: ["first", "second"] }, { by: "keys", keys: ["chid"] }, { by: "final-status" }] },
   },
   {
     name: "drop", path: "drop", node: "call", kind: "write", group: "Call control",
@@ -101,11 +113,13 @@ export const METHODS: readonly MethodSpec[] = [
       text("contact", false, "Device contact (from ext.devices.get)", 512),
       text("external", false, "External number, to choose which call", 64),
     ],
+    answer: confirms("Drop"),
   },
   {
     name: "answer", path: "answer", node: "call", kind: "write", group: "Call control",
     label: "Answer a ringing call", description: "Answers the ringing call on an extension's device.",
     params: [ext("num", true, "Extension that is ringing"), text("contact", false, "Device contact (from ext.devices.get)", 512)],
+    answer: confirms("Answer"),
   },
   {
     name: "transfer", path: "transfer", node: "call", kind: "write", group: "Call control",
@@ -115,48 +129,58 @@ export const METHODS: readonly MethodSpec[] = [
       text("contact", false, "Device contact (from ext.devices.get)", 512),
       text("dest", true, "Destination number", 64),
     ],
+    answer: confirms("Transfer"),
   },
   {
     name: "join", path: "join", node: "call", kind: "write", group: "Call control",
     label: "Join a call", description: "Joins the extension's call.",
     params: [ext("num", true, "Extension")],
+    answer: confirms("Join"),
   },
   {
     name: "pbx.calls.get", path: "pbx.calls.get", node: "call", kind: "read", group: "Live calls",
     label: "Count active calls", description: "Number of calls in progress: { result }.", params: [],
+    answer: reads(["result"], { result: "value" }),
   },
   {
     name: "pbx.ac.get", path: "pbx.ac.get", node: "call", kind: "read", group: "Live calls",
     label: "List active connections", description: "Active calls with their legs: { count, AConnByCallID }.", params: [],
+    answer: reads(["count", "AConnByCallID"], { AConnByCallID: "list" }),
   },
   {
     name: "pbx.callsinfo.get", path: "pbx.callsinfo.get", node: "call", kind: "read", group: "Live calls",
     label: "List active calls with times", description: "Active calls with state, start and answer times: { count, callsInfo }.", params: [],
+    answer: reads(["count", "callsInfo"], { callsInfo: "list" }),
   },
 
   // 3cx-ext: extensions
   {
     name: "all.ext.get", path: "all.ext.get", node: "ext", kind: "read", group: "Directory",
     label: "List extensions", description: "Every extension number: { nums }.", params: [],
+    answer: NUMS,
   },
   {
     name: "all.registered.get", path: "all.registered.get", node: "ext", kind: "read", group: "Directory",
     label: "List registered extensions", description: "Extensions with a registered device: { nums }.", params: [],
+    answer: NUMS,
   },
   {
     name: "ext.info.get", path: "ext.info.get", node: "ext", kind: "read", group: "Extension",
     label: "Get extension details", description: "Name, e-mail, mobile, enabled, recording of an extension.",
     params: [ext("num", true, "Extension number")],
+    answer: reads(["num", "name", "lastname", "email", "mobile", "enabled", "externalCalls", "recordType"]),
   },
   {
     name: "ext.state.get", path: "ext.state.get", node: "ext", kind: "read", group: "Extension",
     label: "Get extension state", description: "Registration, call status, forwarding profile and queue logins.",
     params: [ext("num", true, "Extension number")],
+    answer: reads(["num", "registered", "status", "fwdName", "qGlobalStatus", "qStatus"], { status: "value", fwdName: "value", registered: "value" }),
   },
   {
     name: "ext.devices.get", path: "ext.devices.get", node: "ext", kind: "read", group: "Extension",
     label: "List extension devices", description: "The extension's registered devices and their SIP contacts.",
     params: [ext("num", true, "Extension number")],
+    answer: reads(["count", "devices"], { devices: "list" }),
   },
   {
     name: "ext.fwd.set", path: "ext.fwd.set", node: "ext", kind: "write", group: "Status",
@@ -166,11 +190,13 @@ export const METHODS: readonly MethodSpec[] = [
       { name: "status", required: false, type: "enum", values: FORWARDING_PROFILES, open: true, hint: "Forwarding profile to switch to" },
       text("message", false, "Custom status message", 256),
     ],
+    answer: RESULT_TRUE,
   },
   {
     name: "ext.queueglobal.set", path: "ext.queueglobal.set", node: "ext", kind: "write", group: "Queue login",
     label: "Log agent into / out of all queues", description: "Global queue login (on) or logout (off).",
     params: [ext("num", true, "Agent extension"), onOff("log", true, "Logged in (on) or out (off)")],
+    answer: RESULT_TRUE,
   },
   {
     name: "ext.queue.set", path: "ext.queue.set", node: "ext", kind: "write", group: "Queue login",
@@ -180,6 +206,7 @@ export const METHODS: readonly MethodSpec[] = [
       { name: "queue", required: true, type: "string", pick: "queue", hint: "Queue number", maxLength: 64 },
       onOff("log", true, "Logged in (on) or out (off)"),
     ],
+    answer: RESULT_TRUE,
   },
   {
     name: "ext.options.set", path: "ext.options.set", node: "ext", kind: "write", group: "Settings",
@@ -190,16 +217,19 @@ export const METHODS: readonly MethodSpec[] = [
       onOff("external", false, "External calls allowed"),
       { name: "recording", required: false, type: "enum", open: true, values: [{ value: "external", label: "External calls" }], hint: "Which calls to record" },
     ],
+    answer: RESULT_TRUE,
   },
   {
     name: "ext.new", path: "ext.new", node: "ext", kind: "write", group: "Settings",
     label: "Create extension", description: "Creates an extension (3CX on Debian only; password complexity is not checked).",
     params: [ext("num", true, "Number of the new extension")],
+    answer: confirms("Create extension"),
   },
   {
     name: "ext.del", path: "ext.del", node: "ext", kind: "write", group: "Settings",
     label: "Delete extension", description: "Deletes an extension.",
     params: [ext("num", true, "Extension to delete")],
+    answer: confirms("Delete extension"),
   },
   {
     name: "ext.update", path: "ext.update", node: "ext", kind: "write", group: "Settings",
@@ -234,50 +264,61 @@ export const METHODS: readonly MethodSpec[] = [
       flag01("internal", "Internal calls only (block external calls)"),
       seconds("noanswertimeout", "Ring time before no-answer forwarding (seconds)"),
     ],
+    answer: confirms("Update extension"),
   },
 
   // 3cx-queue: queues
   {
     name: "all.queue.get", path: "all.queue.get", node: "queue", kind: "read", group: "Directory",
     label: "List queues", description: "Every queue number: { nums }.", params: [],
+    answer: NUMS,
   },
   {
     name: "queue.members.get", path: "queue.members.get", node: "queue", kind: "read", group: "Agents",
     label: "List queue agents", description: "The queue's agents with their login state.", params: [queueNum(true)],
+    answer: MEMBERS,
   },
   {
     name: "queue.free.get", path: "queue.free.get", node: "queue", kind: "read", group: "Agents",
     label: "List free queue agents", description: "Agents of the queue who are free now.", params: [queueNum(true)],
+    answer: MEMBERS,
   },
   {
     name: "queue.talk.get", path: "queue.talk.get", node: "queue", kind: "read", group: "Agents",
     label: "List talking queue agents", description: "Agents of the queue who are in a call now.", params: [queueNum(true)],
+    answer: MEMBERS,
   },
   {
     name: "queue.isfree.get", path: "queue.isfree.get", node: "queue", kind: "read", group: "Agents",
     label: "Is an agent free?", description: "Whether the queue has an agent available: { result }.", params: [queueNum(true)],
+    answer: reads(["result"], { result: "value" }),
   },
   {
     name: "queue.agents.set", path: "queue.agents.set", node: "queue", kind: "write", group: "Agents",
     label: "Set queue agents", description: "Replaces the queue's agent list.",
     params: [queueNum(true), { name: "members", required: true, type: "list", pick: "extension", hint: "Agent extensions, e.g. 101,103" }],
+    answer: RESULT_TRUE,
   },
   {
     name: "queue.managers.set", path: "queue.managers.set", node: "queue", kind: "write", group: "Agents",
     label: "Set queue managers", description: "Replaces the queue's manager list.",
     params: [queueNum(true), { name: "managers", required: true, type: "list", pick: "extension", hint: "Manager extensions, e.g. 102,105" }],
+    answer: RESULT_TRUE,
   },
   {
     name: "queue.new", path: "queue.new", node: "queue", kind: "write", group: "Settings",
     label: "Create queue", description: "Creates a queue.", params: queueSettings(true, true),
+    answer: confirms("Create queue"),
   },
   {
     name: "queue.update", path: "queue.update", node: "queue", kind: "write", group: "Settings",
     label: "Update queue", description: "Changes a queue's settings; blank fields are left as they are.", params: queueSettings(false, false),
+    answer: confirms("Update queue"),
   },
   {
     name: "queue.del", path: "queue.del", node: "queue", kind: "write", group: "Settings",
     label: "Delete queue", description: "Deletes a queue.", params: [queueNum(true, "Queue to delete")],
+    answer: confirms("Delete queue"),
   },
 
   // 3cx-contact: company phonebook
@@ -285,46 +326,56 @@ export const METHODS: readonly MethodSpec[] = [
     name: "contact.find", path: "contact.find", node: "contact", kind: "read", group: "Phonebook",
     label: "Find contacts by number", description: "Ids of the entries matching a number (exact, then ends-with).",
     params: [text("num", true, "Phone number to look up", 64), { name: "min_len", required: false, type: "number", min: 0, max: 64, hint: "Minimum length of a matching tail" }],
+    answer: reads(["id"], { id: "list" }),
   },
   {
     name: "contact.get", path: "contact.get", node: "contact", kind: "read", group: "Phonebook",
     label: "Get contact", description: "One phonebook entry.", params: [contactId("Contact id")],
+    answer: reads(["name", "lastName", "company", "crmContactData", "tag", "phone", "data0", "data1", "data2", "data3", "data4", "data5", "data6", "data7", "data8", "data9"]),
   },
   {
     name: "contact.new", path: "contact.new", node: "contact", kind: "write", group: "Phonebook",
     label: "Create contact", description: "Adds a phonebook entry: { id }.", params: contactFields,
+    answer: { keys: ["id"], relied: {}, success: [{ by: "keys", keys: ["id"] }] },
   },
   {
     name: "contact.update", path: "contact.update", node: "contact", kind: "write", group: "Phonebook",
     label: "Update contact", description: "Changes a phonebook entry.", params: [contactId("Contact id to change"), ...contactFields],
+    answer: confirms("Update contact"),
   },
   {
     name: "contact.del", path: "contact.del", node: "contact", kind: "write", group: "Phonebook",
     label: "Delete contact", description: "Deletes a phonebook entry.", params: [contactId("Contact id to delete")],
+    answer: confirms("Delete contact"),
   },
 
   // 3cx-pbx: directory and system
   {
     name: "info", path: "", node: "pbx", kind: "read", group: "System",
     label: "WebAPI license info", description: "Product, version, license expiry and concurrent calls.", params: [],
+    answer: reads(["product", "version", "release", "licenseExpire", "clientLicensesNum", "concurrentCalls", "callRecords", "api", "quality"], { product: "value", version: "value" }),
   },
   {
     name: "all.line.get", path: "all.line.get", node: "pbx", kind: "read", group: "Directory",
     label: "List external lines", description: "Trunk numbers: { nums }.", params: [],
+    answer: NUMS,
   },
   {
     name: "all.group.get", path: "all.group.get", node: "pbx", kind: "read", group: "Ring groups",
     label: "List ring groups", description: "Ring group numbers: { nums }.", params: [],
+    answer: NUMS,
   },
   {
     name: "group.members.get", path: "group.members.get", node: "pbx", kind: "read", group: "Ring groups",
     label: "List ring group members", description: "Members of a ring group.",
     params: [{ name: "num", required: true, type: "string", pick: "group", hint: "Ring group number", maxLength: 64 }],
+    answer: reads(["count", "members"], { members: "list" }),
   },
   {
     name: "group.free.get", path: "group.free.get", node: "pbx", kind: "read", group: "Ring groups",
     label: "List free ring group members", description: "Members of a ring group who are free now.",
     params: [{ name: "num", required: true, type: "string", pick: "group", hint: "Ring group number", maxLength: 64 }],
+    answer: reads(["count", "members"], { members: "list" }),
   },
   {
     name: "group.members.set", path: "group.members.set", node: "pbx", kind: "write", group: "Ring groups",
@@ -333,27 +384,33 @@ export const METHODS: readonly MethodSpec[] = [
       { name: "num", required: true, type: "string", pick: "group", hint: "Ring group number", maxLength: 64 },
       { name: "members", required: true, type: "list", pick: "extension", hint: "Member extensions, e.g. 101,103" },
     ],
+    answer: RESULT_TRUE,
   },
   {
     name: "all.ivr.get", path: "all.ivr.get", node: "pbx", kind: "read", group: "Directory",
     label: "List IVRs", description: "IVR (digital receptionist) numbers: { nums }.", params: [],
+    answer: NUMS,
   },
   {
     name: "all.extgroup.get", path: "all.extgroup.get", node: "pbx", kind: "read", group: "Extension groups",
     label: "List extension groups", description: "Extension group names: { extGroups }.", params: [],
+    answer: reads(["extGroups"], { extGroups: "list" }),
   },
   {
     name: "extgroup.members.get", path: "extgroup.members.get", node: "pbx", kind: "read", group: "Extension groups",
     label: "List extension group members", description: "Extensions in a group.",
     params: [{ name: "name", required: true, type: "string", pick: "extgroup", hint: "Group name, e.g. __DEFAULT__", maxLength: 256 }],
+    answer: MEMBERS,
   },
   {
     name: "cfd.reset", path: "cfd.reset", node: "pbx", kind: "write", group: "System",
     label: "Reload CFD apps", description: "Resets Call Flow Designer scripts.",
     params: [{ name: "names", required: true, type: "list", hint: "CFD app names or numbers, e.g. 900,901" }],
+    answer: confirms("CFD scripts have been reset"),
   },
   {
     name: "csv.reread", path: "csv.reread", node: "pbx", kind: "write", group: "System",
     label: "Reload CSV", description: "Re-reads the WebAPI's CSV file (Users.csv).", params: [],
+    answer: confirms("Success"),
   },
 ];

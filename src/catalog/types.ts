@@ -65,6 +65,33 @@ export interface ListParam extends ParamBase {
 
 export type ParamSpec = StringParam | NumberParam | BooleanParam | EnumParam | ListParam;
 
+/** What a key of an answer holds, as far as the package's own nodes read it. */
+export type ValueKind = "list" | "object" | "value";
+
+/** How a write's (or call control's) answer says that it was done, from the seed's example answer. */
+export type SuccessSign =
+  /** `{"result": true}` */
+  | { readonly by: "result-true" }
+  /** A confirmation text in `result`, e.g. `{"result": "Update contact"}`. */
+  | { readonly by: "text"; readonly text: string }
+  /** These keys are present: an echo of the parameters (`{first, second}`), a new `id`, a `chid`. */
+  | { readonly by: "keys"; readonly keys: readonly string[] }
+  /** `{"finalStatus": "Success"}` (a makecall variant seen in public code). */
+  | { readonly by: "final-status" };
+
+/**
+ * What a good answer of the method is (SPEC §4). Every seed answer is a JSON object, so every
+ * method answers one; anything else is BAD_RESPONSE (a JSON string: PBX_ERROR).
+ */
+export interface AnswerSpec {
+  /** The top-level keys of the seed's example answer (an installation may add or drop some). */
+  readonly keys: readonly string[];
+  /** Keys the package's own nodes read: a read that lacks one is passed on with a warning. */
+  readonly relied: Readonly<Record<string, ValueKind>>;
+  /** Writes and call control: how success is said (the seed's way first). */
+  readonly success?: readonly SuccessSign[];
+}
+
 export interface MethodSpec {
   /** Our name for the method: the WebAPI path, or "info" for the license call. */
   readonly name: string;
@@ -79,4 +106,5 @@ export interface MethodSpec {
   /** Drop-down group within the node. */
   readonly group: string;
   readonly params: readonly ParamSpec[];
+  readonly answer: AnswerSpec;
 }

@@ -8,7 +8,7 @@
  */
 import axios, { type AxiosInstance } from "axios";
 import type http from "node:http";
-import { getMethod, isRetryable, type MethodSpec } from "../catalog";
+import { classifyAnswer, getMethod, isRetryable, scrubAnswer, type MethodSpec } from "../catalog";
 import { sleep, backoffDelay, parseRetryAfter } from "./backoff";
 import { WebApiError, makeRedactor } from "./errors";
 import { type Answer, type Ctx, type Outcome, badBody, failedFrom, judgeFailure, judgeStatus } from "./failure";
@@ -24,6 +24,8 @@ export interface WebApiResult {
   /** From leaving the queue to the answer, all attempts included. */
   durationMs: number;
   attempts: number;
+  /** The call id the PBX answered (makecall on WebAPI 3.x). */
+  chid?: string;
 }
 
 export interface CallOptions {
@@ -65,6 +67,8 @@ function specOf(method: string | MethodSpec): MethodSpec {
 const PROBE_WAIT_MS = 1000;
 
 export class WebApiClient {
+  /** The interface this client speaks (the PbxClient seam, src/backends). */
+  readonly api = "webapi" as const;
   /** "https://host:port": never contains the key. */
   readonly baseUrl: string;
   readonly #prefix: string; // baseUrl + "/webapi/" + encoded key + "/"
@@ -74,6 +78,9 @@ export class WebApiClient {
   readonly #s: Settings;
   readonly #slots: Slots;
   readonly #runs = new Set<Run>();
+  readonly #onWarning: ((message: string) => void) | undefined;
+  /** Methods already warned about (one warning per method for the client's life: a deploy). */
+  readonly #warned = new Set<string>();
   #closed = false;
   /** The PBX has answered in the scheme of baseUrl (so a reset is not a wrong scheme). */
   #answered = false;
@@ -92,6 +99,7 @@ export class WebApiClient {
     this.#prefix = `${this.baseUrl}/webapi/${encodeURIComponent(key)}/`;
     this.#agent = makeAgent(this.baseUrl, this.#s, opts.tls);
     this.#slots = new Slots(this.#s.maxConcurrent);
+    this.#onWarning = typeof opts.onWarning === "function" ? opts.onWarning : undefined;
     this.#http = axios.create({
       adapter: "http", // Node's http(s) with our agent, never looked up per request
       httpAgent: this.#agent,
@@ -208,7 +216,11 @@ export class WebApiClient {
         const ctx: Ctx = { method: spec.name, baseUrl: this.baseUrl, attempts, maxResponseBytes: this.#s.maxResponseBytes, redact: this.#redact };
         if (outcome.kind === "answer") this.#answered ||= !isPlainOnHttpsPage(outcome.status, outcome.body);
         if (outcome.kind === "answer" && outcome.status >= 200 && outcome.status < 300) {
-          return { data: this.#parse(outcome, ctx), status: outcome.status, durationMs: Math.round((performance.now() - started) * 10) / 10, attempts };
+          // A 2xx is judged by the answer contract and never retried: a write was received.
+          const data = this.#parse(outcome, ctx);
+          const chid = this.#judge(spec, data, outcome.status, attempts);
+          const durationMs = Math.round((performance.now() - started) * 10) / 10;
+          return { data, status: outcome.status, durationMs, attempts, ...(chid === undefined ? {} : { chid }) };
         }
         const judged = outcome.kind === "answer" ? judgeStatus(outcome, ctx) : judgeFailure(outcome, ctx);
         // Until the PBX has answered once, a reset may mean a wrong scheme: the port is asked beside
@@ -265,6 +277,23 @@ export class WebApiClient {
     } catch {
       throw badBody(a, ctx);
     }
+  }
+
+  /** Throws REFUSED / PBX_ERROR / BAD_RESPONSE for an answer that is a failure; else its chid. */
+  #judge(spec: MethodSpec, data: unknown, status: number, attempts: number): string | undefined {
+    const verdict = classifyAnswer(spec, data, { redact: this.#redact });
+    if (!verdict.ok) {
+      throw new WebApiError(verdict.code, spec.name, `${spec.name} failed: ${verdict.reason}`, {
+        status, attempts, answer: scrubAnswer(data, this.#redact),
+      });
+    }
+    if (verdict.lacking.length > 0 && this.#onWarning && !this.#warned.has(spec.name)) {
+      this.#warned.add(spec.name);
+      const keys = verdict.lacking.join(", ");
+      this.#onWarning(`${spec.name}: the PBX's answer lacks ${keys} (or holds another kind of value), which the nodes read; `
+        + "passed on unchanged (warned once per method until the next deploy)");
+    }
+    return verdict.chid;
   }
 
   #stopped(spec: MethodSpec, why: StopReason, attempts: number): WebApiError {

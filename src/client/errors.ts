@@ -10,8 +10,13 @@ export type ErrorCode =
   | "TLS"
   | "BAD_PARAM"
   | "BAD_RESPONSE"
+  | "REFUSED"
+  | "PBX_ERROR"
+  | "NOT_FOUND"
   | "ABORTED"
   | "BAD_CONFIG"
+  /** The method has no equivalent on the config node's api (sent nowhere). */
+  | "UNSUPPORTED"
   | `HTTP_${number}`;
 
 export class WebApiError extends Error {
@@ -22,18 +27,21 @@ export class WebApiError extends Error {
   declare readonly status?: number;
   /** How many requests were sent for this call (0 when none was). */
   declare readonly attempts?: number;
+  /** What the PBX answered, secrets redacted (REFUSED, PBX_ERROR, BAD_RESPONSE of a 2xx). */
+  declare readonly answer?: unknown;
 
-  constructor(code: ErrorCode, method: string, message: string, extra: { status?: number; attempts?: number } = {}) {
+  constructor(code: ErrorCode, method: string, message: string, extra: { status?: number; attempts?: number; answer?: unknown } = {}) {
     super(message);
     this.name = "WebApiError";
     this.code = code;
     this.method = method;
     if (extra.status !== undefined) this.status = extra.status;
     if (extra.attempts !== undefined) this.attempts = extra.attempts;
+    if ("answer" in extra) this.answer = extra.answer;
   }
 
   toJSON(): Record<string, unknown> {
-    return { name: this.name, code: this.code, method: this.method, status: this.status, attempts: this.attempts, message: this.message };
+    return { name: this.name, code: this.code, method: this.method, status: this.status, attempts: this.attempts, message: this.message, ...("answer" in this ? { answer: this.answer } : {}) };
   }
 }
 

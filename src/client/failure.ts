@@ -2,6 +2,7 @@
  * Turns what one attempt produced into plain facts (no library objects are kept), and those facts
  * into a WebApiError with a stable code and a message in plain words naming the method.
  */
+import { scrubAnswer } from "../catalog/answer";
 import { WebApiError } from "./errors";
 
 /** The PBX answered (any status). */
@@ -42,7 +43,7 @@ function afterAttempts(ctx: Ctx): string {
   return ctx.attempts > 1 ? `, after ${ctx.attempts} attempts` : "";
 }
 
-const NETWORK: Readonly<Record<string, readonly [reason: string, retry: boolean]>> = {
+export const NETWORK: Readonly<Record<string, readonly [reason: string, retry: boolean]>> = {
   ECONNREFUSED: ["connection refused", true],
   ECONNRESET: ["the connection was reset", true],
   EPIPE: ["the connection was closed", true],
@@ -64,7 +65,7 @@ const UNTRUSTED = new Set([
   "CERT_SIGNATURE_FAILURE", "INVALID_CA", "CERT_CHAIN_TOO_LONG",
 ]);
 
-function tlsReason(code: string): string | undefined {
+export function tlsReason(code: string): string | undefined {
   if (UNTRUSTED.has(code)) {
     return "the PBX's certificate is not trusted (self-signed or unknown CA): give its CA in the TLS settings, or turn certificate verification off for this PBX";
   }
@@ -140,7 +141,7 @@ export function judgeStatus(a: Answer, ctx: Ctx): Judged {
   return { error: new WebApiError(`HTTP_${a.status}`, method, msg, extra), retry };
 }
 
-/** A 2xx answer that is not JSON. */
+/** A 2xx answer that is not JSON (err.answer: its text, redacted). */
 export function badBody(a: Answer, ctx: Ctx): WebApiError {
   const { method } = ctx;
   let what = "is not valid JSON (cut short or garbled)";
@@ -149,5 +150,6 @@ export function badBody(a: Answer, ctx: Ctx): WebApiError {
   return new WebApiError("BAD_RESPONSE", method, `${method} failed: the PBX's answer ${what} (HTTP ${a.status})`, {
     status: a.status,
     attempts: ctx.attempts,
+    answer: scrubAnswer(a.body, ctx.redact),
   });
 }

@@ -35,6 +35,8 @@ export interface ClientOptions {
   maxResponseBytes?: number;
   /** How long an idle keep-alive connection is kept open, in ms (default 4000). */
   keepAliveMs?: number;
+  /** Hears warnings (a read lacking a key the nodes rely on: once per method and client). */
+  onWarning?: (message: string) => void;
 }
 
 export interface Settings {

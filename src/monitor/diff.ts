@@ -92,7 +92,14 @@ export function extensionChanges(prev: ExtState, next: ExtState): string[] {
   return EXT_FIELDS.filter((f) => extField(prev, f) !== extField(next, f));
 }
 
-function queueEvents(queue: string, prev: ReadonlyMap<string, QueueMember>, next: ReadonlyMap<string, QueueMember>, atIso: string, out: MonitorEvent[]): void {
+/** One extension's extension.status event, or undefined when none of its fields changed. */
+export function extensionEvent(num: string, before: ExtState, cur: ExtState, atIso: string): MonitorEvent | undefined {
+  const changed = extensionChanges(before, cur);
+  return changed.length > 0 ? { topic: "extension.status", payload: { num, previous: before, current: cur, changed, at: atIso } } : undefined;
+}
+
+/** The queue.agent events between two member lists of one queue. */
+export function queueEvents(queue: string, prev: ReadonlyMap<string, QueueMember>, next: ReadonlyMap<string, QueueMember>, atIso: string, out: MonitorEvent[]): void {
   const agent = (m: QueueMember, loggedIn: boolean): MonitorEvent => ({
     topic: "queue.agent",
     payload: { queue, num: m.num, loggedIn, ...(m.name !== undefined ? { name: m.name } : {}), ...(m.lastname !== undefined ? { lastname: m.lastname } : {}), at: atIso },
@@ -114,8 +121,8 @@ export function diffSnapshots(prev: Snapshot, next: Snapshot): MonitorEvent[] {
   for (const [num, cur] of next.extensions) {
     const before = prev.extensions.get(num);
     if (!before) continue;
-    const changed = extensionChanges(before, cur);
-    if (changed.length > 0) out.push({ topic: "extension.status", payload: { num, previous: before, current: cur, changed, at: atIso } });
+    const e = extensionEvent(num, before, cur, atIso);
+    if (e) out.push(e);
   }
   for (const [num, members] of next.queues) {
     const before = prev.queues.get(num);

@@ -11,3 +11,7 @@ export { tokenMatches } from "./token";
 export { createWebhookHandler, DEFAULT_MAX_BYTES, type ReceiverOptions, type RefusalReason } from "./receiver";
 export { mountRoute, countRoutes, normalizePath, nodeMiddleware, PathInUseError, type HttpApp } from "./route";
 export { eventFilter, intervalMs, DEFAULT_INTERVAL_S, MIN_INTERVAL_S } from "./options";
+export { PollEngine, DEFAULT_POLL_BUDGET, type EngineOptions, type EngineState, type EntryKind, type Subscription, type WatchRequest } from "./engine";
+export { Slowdown, isStrain, MAX_SLOWDOWN } from "./slowdown";
+export { parseWatchList, MAX_RANGE, type WatchList } from "./watch-list";
+export { realClock, type Clock } from "./clock";

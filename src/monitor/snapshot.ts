@@ -98,12 +98,14 @@ function track(call: CallInfo, before: TrackedCall | undefined, at: number, atIs
   };
 }
 
-function parseExtState(num: string, answer: unknown): ExtState | undefined {
+/** `ext.state.get`'s answer → the state (num filled in), or undefined when it is not an object. */
+export function parseExtState(num: string, answer: unknown): ExtState | undefined {
   if (!isObject(answer)) return undefined;
   return { ...answer, num: typeof answer.num === "string" ? answer.num : num } as ExtState;
 }
 
-function parseMembers(answer: unknown): Map<string, QueueMember> | undefined {
+/** `queue.members.get`'s answer → members by number, or undefined when it has no members list. */
+export function parseMembers(answer: unknown): Map<string, QueueMember> | undefined {
   if (!isObject(answer) || !Array.isArray(answer.members)) return undefined;
   const out = new Map<string, QueueMember>();
   for (const m of answer.members) {

@@ -97,7 +97,7 @@ export interface Snapshot {
 
 /** Fields every call event carries, whichever source produced it. */
 export interface CallEventBase {
-  readonly source: "poll" | "webhook";
+  readonly source: "poll" | "webhook" | "v20";
   /** The 3CX call id (a number) when known; webhooks carry it inside `id` ("230115121143_9-1" → 9). */
   readonly callID: number | string | null;
   /** The webhook's string call id, when the event came from a webhook. */

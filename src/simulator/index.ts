@@ -13,6 +13,7 @@ import { handleWebApi, keyComparer, type WebApiContext } from "./http/webapi";
 import { PbxState } from "./pbx/state";
 import { Scenario } from "./scenario";
 import { Timers } from "./timers";
+import { createV20Side, isV20Path } from "./v20";
 import { simulatorCertificate } from "./tls";
 import type { Fault, FaultControl, RecordedRequest, Simulator, SimulatorOptions, SimulatorStats } from "./types";
 import { recordingName, webhooksFor } from "./webhooks/format";
@@ -22,6 +23,7 @@ export * from "./types";
 export { PbxState } from "./pbx/state";
 export type { CallEvent, CallTiming } from "./pbx/calls";
 export type * from "./pbx/model";
+export type { V20Control, V20Role, V20SimOptions } from "./v20";
 
 const MAX_RECORDINGS = 1000;
 
@@ -81,6 +83,10 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     res.end(SILENT_MP3);
   };
 
+  const v20 = createV20Side({
+    pbx, faults, stats, record: ctx.record, log: ctx.log, base: () => httpUrl || httpsUrl,
+  }, opts.v20);
+
   const parseUrl = (req: IncomingMessage, res: ServerResponse): URL | undefined => {
     try {
       return new URL(req.url ?? "/", "http://simulator.invalid");
@@ -94,6 +100,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     if (!url) return;
     const path = url.pathname;
     if (path === "/_sim" || path.startsWith("/_sim/")) return handleControl(sim, req, res, path);
+    if (isV20Path(path)) return v20.handle(req, res, url);
     const m = /^\/webapi\/([^/]*)(?:\/(.*))?$/.exec(path);
     if (!m) return sendJson(res, 404, { error: "Not found" });
     const key = safeDecode(m[1]);
@@ -162,6 +169,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
 
   const sim: Simulator = {
     httpUrl, httpsUrl, controlUrl, accessKey, pbx, requests, stats, webhooks, scenario,
+    v20: v20.control,
     ca: cert?.cert ?? "",
     faults: faultControl,
     resetStats() {
@@ -172,6 +180,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     async reset() {
       scenario.stop();
       pbx.reset();
+      v20.reset();
       recordings.clear();
       requests.length = 0;
       await faultControl.clear();

@@ -73,9 +73,13 @@ describe("client: errors", () => {
     });
   }
 
-  it("any JSON value is data, null included", async () => {
+  it("a 2xx null is BAD_RESPONSE (SPEC §4), carries the answer, and is not retried", async () => {
     fx.server.handler = (_q, res) => json(res, 200, null);
-    assert.equal((await fx.client.call("pbx.calls.get", {})).data, null);
+    const e = await rejectsWith(fx.client.call("pbx.calls.get", {}), "BAD_RESPONSE");
+    assert.equal(e.message, "pbx.calls.get failed: the PBX's answer is null, expected an object");
+    assert.ok("answer" in e && e.answer === null);
+    assert.equal(e.status, 200);
+    assert.equal(fx.server.hits.length, 1);
   });
 
   it("an oversize answer → BAD_RESPONSE, stopped while streaming (not buffered whole)", async () => {

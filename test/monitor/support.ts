@@ -6,7 +6,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Node } from "node-red";
-import { Poller, countRoutes, type HttpApp } from "../../src/monitor";
+import { PollEngine, countRoutes, type HttpApp } from "../../src/monitor";
 import { helper, nodeModule } from "../support/nodered";
 
 export type TestNode = Node & Record<string, unknown>;
@@ -71,8 +71,9 @@ export function routeCount(path: string): number {
   return httpNode ? countRoutes(httpNode, path) : 0;
 }
 
+/** Poll engines running (with subscribers) in this process: one per PBX that has poll monitors. */
 export function activePollers(): number {
-  return Poller.active;
+  return PollEngine.active;
 }
 
 export interface MonitorFlowOptions {
