@@ -6,6 +6,7 @@
  */
 import type { ServerResponse } from "node:http";
 import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
 import { handleControl } from "./http/control";
 import { FaultList, validateFault } from "./http/faults";
 import { Listener } from "./http/listener";
@@ -96,6 +97,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     }
   };
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    // Whatever a request changed (a WebAPI or Call Control action, the control API) is pushed on V20's socket.
+    res.once("finish", () => v20.changed());
     const url = parseUrl(req, res);
     if (!url) return;
     const path = url.pathname;
@@ -109,6 +112,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     handleWebApi(ctx, req, res, key, rest, url.searchParams).catch(() => res.destroy());
   };
   const onControlOnly = (req: IncomingMessage, res: ServerResponse): void => {
+    res.once("finish", () => v20.changed());
     const path = parseUrl(req, res)?.pathname;
     if (path === undefined) return;
     if (path === "/_sim" || path.startsWith("/_sim/")) return handleControl(sim, req, res, path);
@@ -135,7 +139,13 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const httpsUrl = httpsL ? `https://${urlHost(host)}:${httpsL.boundPort}` : "";
   const controlUrl = controlL ? `http://${urlHost(host)}:${controlL.boundPort}` : "";
 
+  for (const l of webapiListeners) {
+    l.server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (!v20.upgrade(req, socket, head)) socket.destroy();
+    });
+  }
   pbx.onCall((e) => {
+    v20.changed();
     if (e.type === "ended" && !e.missed) {
       recordings.add(recordingName(e.call));
       if (recordings.size > MAX_RECORDINGS) recordings.delete(recordings.values().next().value as string);
@@ -193,6 +203,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       requestTimers.clearAll();
       pbx.dispose();
       webhooks.close();
+      v20.close();
       for (const res of hung) res.destroy();
       hung.clear();
       await listenerChange;

@@ -5,6 +5,7 @@
  * API apply by the names "v20:token", "v20:xapi" and "v20:callcontrol" (or to every request).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
 import type { FaultList } from "../http/faults";
 import type { PbxState } from "../pbx/state";
 import type { RecordedRequest, SimulatorStats } from "../types";
@@ -12,6 +13,7 @@ import { TokenBook, type Principal } from "./auth";
 import { handleCallControl } from "./callcontrol";
 import { IdBook, type Entity } from "./entities";
 import { ODataError } from "./odata";
+import { CallControlPush } from "./push";
 import type { V20Control, V20SimOptions } from "./types";
 import { handleXapi } from "./xapi";
 
@@ -23,7 +25,12 @@ const JSON_TYPE = "application/json; charset=utf-8";
 export interface V20Side {
   readonly control: V20Control;
   handle(req: IncomingMessage, res: ServerResponse, url: URL): void;
+  /** A server's `upgrade`: the Call Control WebSocket; false when the path is not it. */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** The PBX may have changed: push what did to the WebSockets (once per turn). */
+  changed(): void;
   reset(): void;
+  close(): void;
 }
 
 export interface V20Env {
@@ -78,6 +85,19 @@ export function createV20Side(env: V20Env, opts: V20SimOptions = {}): V20Side {
   const book = new TokenBook(principal);
   let ids = new IdBook();
   let participantIds = new Map<string, number>();
+  const ccContext = () => ({ pbx: env.pbx, clientId: principal.clientId, monitored: opts.monitored, participantIds });
+  // What the socket announces: every participant and device that GET /callcontrol lists.
+  const push = new CallControlPush({
+    accepts: (h) => book.accepts(h),
+    *entities() {
+      const list = handleCallControl(ccContext(), "GET", "/callcontrol", {}).body as Array<{ dn: string; devices: Array<{ device_id: string }>; participants: Array<{ id: number }> }>;
+      for (const d of list) {
+        const dn = encodeURIComponent(d.dn);
+        for (const p of d.participants) yield [`/callcontrol/${dn}/participants/${p.id}`, p] as const;
+        for (const dev of d.devices) yield [`/callcontrol/${dn}/devices/${encodeURIComponent(dev.device_id)}`, dev] as const;
+      }
+    },
+  });
 
   const control: V20Control = {
     clientId: principal.clientId,
@@ -88,6 +108,13 @@ export function createV20Side(env: V20Env, opts: V20SimOptions = {}): V20Side {
     get tokensIssued() { return book.issued; },
     get liveTokens() { return book.liveCount; },
     revokeTokens: () => book.revokeAll(),
+    get sockets() { return push.clientCount; },
+    get pushed() { return push.stats.sent; },
+    dropSockets: () => push.dropAll(),
+    expireTokens: () => {
+      book.revokeAll();
+      return push.closeExpired();
+    },
   };
 
   async function answer(req: IncomingMessage, url: URL, verb: string, path: string): Promise<{ status: number; body?: unknown; headers?: Record<string, string> }> {
@@ -110,7 +137,7 @@ export function createV20Side(env: V20Env, opts: V20SimOptions = {}): V20Side {
       }
     }
     if (path.startsWith("/callcontrol")) {
-      return handleCallControl({ pbx: env.pbx, clientId: principal.clientId, monitored: opts.monitored, participantIds }, verb, path, body);
+      return handleCallControl(ccContext(), verb, path, body);
     }
     const headers = { "x-3cx-version": principal.version };
     try {
@@ -168,10 +195,18 @@ export function createV20Side(env: V20Env, opts: V20SimOptions = {}): V20Side {
   return {
     control,
     handle,
+    upgrade: (req, socket, head) => {
+      const ok = push.upgrade(req, socket, head);
+      if (ok) env.stats.requests++;
+      return ok;
+    },
+    changed: () => push.changed(),
     reset() {
       book.revokeAll();
+      push.closeExpired();
       ids = new IdBook();
       participantIds = new Map();
     },
+    close: () => push.close(),
   };
 }

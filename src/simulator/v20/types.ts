@@ -33,4 +33,12 @@ export interface V20Control {
   readonly liveTokens: number;
   /** Makes every issued token invalid at once (the next API request answers 401). */
   revokeTokens(): void;
+  /** Call Control WebSockets open now. */
+  readonly sockets: number;
+  /** WebSocket messages sent so far. */
+  readonly pushed: number;
+  /** Cuts every Call Control WebSocket (a network loss); returns how many. */
+  dropSockets(): number;
+  /** Expires every token now, and closes the WebSockets opened with one (as the PBX would); returns how many. */
+  expireTokens(): number;
 }
