@@ -6,6 +6,7 @@
 import type { Node, NodeAPI } from "node-red";
 import type { Request, Response } from "express";
 import { normalizeFqdn, WebApiClient, WebApiError, type TlsOptions } from "../src/client";
+import { Directory } from "../src/directory";
 import { isListKind, licenseSummary, loadList } from "../src/lookups/lists";
 import { DEFAULT_POLL_BUDGET, PollEngine } from "../src/monitor/engine";
 import type { ThreeCxConfigCredentials, ThreeCxConfigDef, ThreeCxConfigNode } from "./shared/types";
@@ -63,6 +64,11 @@ export = function register(RED: NodeAPI): void {
       // A read lacking a key the nodes rely on: once per method and deploy (the client is per deploy).
       onWarning: (message) => node.warn(message),
     });
+    // Lists for the NOT_FOUND check: read lazily; a refresh nobody waits for goes behind actions.
+    const client = node.client;
+    if (def.checkNumbers !== false && def.checkNumbers !== "false") {
+      node.directory = new Directory(async (method, background) => (await client.call(method, {}, { priority: background ? "monitor" : "action" })).data);
+    }
     const budget = Number(def.pollBudget ?? DEFAULT_POLL_BUDGET);
     if (def.pollBudget !== undefined && def.pollBudget !== "" && !(budget > 0 && budget <= 1000)) node.warn(RED._("3cx-config.errors.pollBudget"));
     node.engine = new PollEngine({ client: node.client, pollBudget: budget > 0 && budget <= 1000 ? budget : DEFAULT_POLL_BUDGET });

@@ -67,7 +67,7 @@ function seedAnswers() {
 }
 
 function renderReference() {
-  const { offersOf } = fromDist("nodes/shared/offers");
+  const { offersOf } = fromDist("src/operations/offers");
   const answers = seedAnswers();
   const out = [
     "Reads may be retried (network errors, 5xx, 429); writes are sent exactly once. Parameter names are the",

@@ -7,13 +7,14 @@ import { setMaxListeners } from "node:events";
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
 import type { HomeNode } from "../../src/catalog";
 import { ParamError, resolveParams } from "../../src/resolver";
-import { defaultType } from "./field-types";
+import { defaultType } from "../../src/operations/field-types";
 import { ActionError, errorCode } from "./errors";
 import { prepareField, type PreparedField } from "./fields";
 import { callOffer } from "./call-offer";
 import { InOrder } from "./in-order";
-import { fieldProp, fieldsOf, offersOf, toTargetParams, typeProp, type Offer } from "./offers";
+import { fieldProp, fieldsOf, offersOf, toTargetParams, typeProp, type Offer } from "../../src/operations/offers";
 import { WebApiError } from "../../src/client";
+import { checkNumbers, noteWrite } from "../../src/directory";
 import { StatusTracker } from "./status";
 import type { ThreeCxConfigNode } from "./types";
 
@@ -166,10 +167,17 @@ export function registerActionNode(RED: NodeAPI, home: HomeNode): void {
           throw err instanceof ParamError ? new ParamError(err.field, `${offer.name}: ${err.message}`) : err;
         }
         if (p.finished || !client) return; // closed while fields were read
+        const directory = server?.directory;
         status.begin();
         sent = true;
+        if (directory && offer.target.kind === "write") {
+          const unknown = await checkNumbers(offer.target, toTargetParams(offer, viewParams), directory);
+          if (unknown) throw unknown;
+          if (p.finished) return;
+        }
         const result = await callOffer(client, offer, viewParams, closer.signal);
         if (p.finished) return;
+        if (directory) noteWrite(offer.target, result.params, directory);
         status.succeed(result.data);
         msg.payload = result.data;
         msg.threecx = {

@@ -7,8 +7,8 @@ import { getMethod, type MethodSpec } from "../../src/catalog";
 import type { WebApiClient } from "../../src/client";
 import { encodeValue } from "../../src/resolver";
 import { ActionError } from "./errors";
-import { toTargetParams, type Offer } from "./offers";
-import type { Lookup } from "./operations";
+import { toTargetParams, type Offer } from "../../src/operations/offers";
+import type { Lookup } from "../../src/operations/operations";
 
 /** The part of the client the action nodes use. */
 type CallingClient = Pick<WebApiClient, "call">;

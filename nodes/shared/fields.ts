@@ -5,7 +5,7 @@
  * (naming the field) only when a message needs it.
  */
 import type { Node, NodeAPI, NodeMessage } from "node-red";
-import { CHOICE_TYPE } from "./field-types";
+import { CHOICE_TYPE } from "../../src/operations/field-types";
 
 export type PreparedField =
   | { readonly kind: "blank" }

@@ -1,6 +1,7 @@
 /** Shared types of the Node-RED adapters (kept apart: `export =` files can't export types). */
 import type { Node, NodeDef } from "node-red";
 import type { WebApiClient } from "../../src/client";
+import type { Directory } from "../../src/directory";
 import type { PollEngine } from "../../src/monitor/engine";
 
 /** The deployed `3cx-config` node: one PBX, one shared client. */
@@ -10,12 +11,16 @@ export interface ThreeCxConfigNode extends Node {
   readonly engine: PollEngine;
   /** The PBX's base URL, e.g. "https://pbx.example.com:5001" (never the key). */
   readonly baseUrl: string;
+  /** The PBX's own numbers for the NOT_FOUND check; undefined when "Check numbers" is off. */
+  readonly directory?: Directory;
 }
 
 export interface ThreeCxConfigDef extends NodeDef {
   fqdn: string;
   timeout?: string | number;
   maxConcurrent?: string | number;
+  /** Saved before it existed: on. */
+  checkNumbers?: boolean | string;
   /** Requests per second all the poll monitors of this PBX may send together (default 10). */
   pollBudget?: string | number;
   tls?: string;

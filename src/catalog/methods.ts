@@ -47,8 +47,8 @@ export const FORWARDING_PROFILES: readonly EnumValue[] = [
   { value: "Custom 2", label: "Custom 2 (Business trip)" },
 ];
 
-const queueSettings = (numRequired: boolean, nameRequired: boolean): readonly ParamSpec[] => [
-  queueNum(true, numRequired ? "Number of the new queue" : "Queue to change"),
+const queueSettings = (isNew: boolean, nameRequired: boolean): readonly ParamSpec[] => [
+  isNew ? { ...queueNum(true, "Number of the new queue"), creates: true } : queueNum(true, "Queue to change"),
   text("name", nameRequired, "Queue name", 128),
   choice("pollingstrategy", "How calls are distributed to agents", POLLING_STRATEGIES),
   seconds("mastertimeout", "Maximum time a caller waits in the queue (seconds)"),
@@ -222,7 +222,7 @@ export const METHODS: readonly MethodSpec[] = [
   {
     name: "ext.new", path: "ext.new", node: "ext", kind: "write", group: "Settings",
     label: "Create extension", description: "Creates an extension (3CX on Debian only; password complexity is not checked).",
-    params: [ext("num", true, "Number of the new extension")],
+    params: [{ ...ext("num", true, "Number of the new extension"), creates: true }],
     answer: confirms("Create extension"),
   },
   {

@@ -26,8 +26,10 @@ interface ParamBase {
   readonly required: boolean;
   /** One line for the editor hint and the help. */
   readonly hint: string;
-  /** The editor may offer the PBX's live list of these. */
+  /** The editor may offer the PBX's live list of these; writes are checked against it (NOT_FOUND). */
   readonly pick?: PickList;
+  /** Names a number that is made by this call (ext.new, queue.new): not checked against the lists. */
+  readonly creates?: boolean;
 }
 
 /** Free text; sent as it is (URL-encoded). */

@@ -63,6 +63,8 @@ function specOf(method: string | MethodSpec): MethodSpec {
 }
 
 export class WebApiClient {
+  /** The interface this client speaks (the PbxClient seam, src/backends). */
+  readonly api = "webapi" as const;
   /** "https://host:port": never contains the key. */
   readonly baseUrl: string;
   readonly #prefix: string; // baseUrl + "/webapi/" + encoded key + "/"

@@ -15,6 +15,8 @@ export type ErrorCode =
   | "NOT_FOUND"
   | "ABORTED"
   | "BAD_CONFIG"
+  /** The method has no equivalent on the config node's api (sent nowhere). */
+  | "UNSUPPORTED"
   | `HTTP_${number}`;
 
 export class WebApiError extends Error {

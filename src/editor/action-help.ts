@@ -7,7 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { HomeNode, ParamSpec } from "../catalog";
-import { groupsOf, type Offer } from "../../nodes/shared/offers";
+import { groupsOf, type Offer } from "../operations/offers";
 
 const ROOT = path.resolve(__dirname, "../../..");
 const TEMPLATES = path.join(ROOT, "src/editor/help");

@@ -8,7 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { HomeNode } from "../catalog";
 import { defaultsSource, editorSpec } from "./action-spec";
-import { fieldProp, fieldsOf, typeProp } from "../../nodes/shared/offers";
+import { fieldProp, fieldsOf, typeProp } from "../operations/offers";
 import { pbxListsScript } from "./pbx-lists";
 
 /** One colour for every node of the package (config and monitor too). */

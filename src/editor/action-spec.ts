@@ -4,8 +4,8 @@
  * TypedInput types each offers), the node's field names and the `defaults` object literal.
  */
 import type { HomeNode, ParamSpec } from "../catalog";
-import { typesFor, defaultType } from "../../nodes/shared/field-types";
-import { fieldProp, fieldsOf, groupsOf, offersOf, typeProp } from "../../nodes/shared/offers";
+import { typesFor, defaultType } from "../operations/field-types";
+import { fieldProp, fieldsOf, groupsOf, offersOf, typeProp } from "../operations/offers";
 
 export interface EditorParam {
   readonly name: string;

@@ -6,6 +6,7 @@
  */
 import type { ServerResponse } from "node:http";
 import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
 import { handleControl } from "./http/control";
 import { FaultList, validateFault } from "./http/faults";
 import { Listener } from "./http/listener";
@@ -13,6 +14,7 @@ import { handleWebApi, keyComparer, type WebApiContext } from "./http/webapi";
 import { PbxState } from "./pbx/state";
 import { Scenario } from "./scenario";
 import { Timers } from "./timers";
+import { createV20Side, isV20Path } from "./v20";
 import { simulatorCertificate } from "./tls";
 import type { Fault, FaultControl, RecordedRequest, Simulator, SimulatorOptions, SimulatorStats } from "./types";
 import { recordingName, webhooksFor } from "./webhooks/format";
@@ -22,6 +24,7 @@ export * from "./types";
 export { PbxState } from "./pbx/state";
 export type { CallEvent, CallTiming } from "./pbx/calls";
 export type * from "./pbx/model";
+export type { V20Control, V20Role, V20SimOptions } from "./v20";
 
 const MAX_RECORDINGS = 1000;
 
@@ -81,6 +84,10 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     res.end(SILENT_MP3);
   };
 
+  const v20 = createV20Side({
+    pbx, faults, stats, record: ctx.record, log: ctx.log, base: () => httpUrl || httpsUrl,
+  }, opts.v20);
+
   const parseUrl = (req: IncomingMessage, res: ServerResponse): URL | undefined => {
     try {
       return new URL(req.url ?? "/", "http://simulator.invalid");
@@ -90,10 +97,13 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     }
   };
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    // Whatever a request changed (a WebAPI or Call Control action, the control API) is pushed on V20's socket.
+    res.once("finish", () => v20.changed());
     const url = parseUrl(req, res);
     if (!url) return;
     const path = url.pathname;
     if (path === "/_sim" || path.startsWith("/_sim/")) return handleControl(sim, req, res, path);
+    if (isV20Path(path)) return v20.handle(req, res, url);
     const m = /^\/webapi\/([^/]*)(?:\/(.*))?$/.exec(path);
     if (!m) return sendJson(res, 404, { error: "Not found" });
     const key = safeDecode(m[1]);
@@ -102,6 +112,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     handleWebApi(ctx, req, res, key, rest, url.searchParams).catch(() => res.destroy());
   };
   const onControlOnly = (req: IncomingMessage, res: ServerResponse): void => {
+    res.once("finish", () => v20.changed());
     const path = parseUrl(req, res)?.pathname;
     if (path === undefined) return;
     if (path === "/_sim" || path.startsWith("/_sim/")) return handleControl(sim, req, res, path);
@@ -128,7 +139,13 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const httpsUrl = httpsL ? `https://${urlHost(host)}:${httpsL.boundPort}` : "";
   const controlUrl = controlL ? `http://${urlHost(host)}:${controlL.boundPort}` : "";
 
+  for (const l of webapiListeners) {
+    l.server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (!v20.upgrade(req, socket, head)) socket.destroy();
+    });
+  }
   pbx.onCall((e) => {
+    v20.changed();
     if (e.type === "ended" && !e.missed) {
       recordings.add(recordingName(e.call));
       if (recordings.size > MAX_RECORDINGS) recordings.delete(recordings.values().next().value as string);
@@ -162,6 +179,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
 
   const sim: Simulator = {
     httpUrl, httpsUrl, controlUrl, accessKey, pbx, requests, stats, webhooks, scenario,
+    v20: v20.control,
     ca: cert?.cert ?? "",
     faults: faultControl,
     resetStats() {
@@ -172,6 +190,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     async reset() {
       scenario.stop();
       pbx.reset();
+      v20.reset();
       recordings.clear();
       requests.length = 0;
       await faultControl.clear();
@@ -184,6 +203,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       requestTimers.clearAll();
       pbx.dispose();
       webhooks.close();
+      v20.close();
       for (const res of hung) res.destroy();
       hung.clear();
       await listenerChange;

@@ -1,6 +1,7 @@
 /** The simulator's public types (the module contract in the project's helper context, plus extras). */
 import type { CallTiming } from "./pbx/calls";
 import type { PbxState } from "./pbx/state";
+import type { V20Control, V20SimOptions } from "./v20/types";
 
 export interface ScenarioOptions {
   /** Time between generated actions (default 5000). */
@@ -52,6 +53,8 @@ export interface SimulatorOptions {
   controlPort?: number | false;
   /** Use this certificate instead of generating one. */
   tls?: { key: string; cert: string };
+  /** The V20 side (token endpoint, XAPI, Call Control), always served beside the WebAPI. */
+  v20?: V20SimOptions;
   /** Cap of `requests` (oldest dropped first; default 10000). */
   maxRecordedRequests?: number;
 }
@@ -146,6 +149,8 @@ export interface Simulator {
   readonly faults: FaultControl;
   readonly webhooks: WebhookControl;
   readonly scenario: ScenarioControl;
+  /** The V20 side: its principal, role (settable), tokens. */
+  readonly v20: V20Control;
   resetStats(): void;
   /** PBX back to the seed; faults, recorded requests and stats cleared; scenario stopped. */
   reset(): Promise<void>;

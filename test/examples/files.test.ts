@@ -7,8 +7,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { EVENT_NAMES } from "../../src/monitor";
 import type { HomeNode } from "../../src/catalog";
-import { typesFor } from "../../nodes/shared/field-types";
-import { fieldProp, offersOf, typeProp } from "../../nodes/shared/offers";
+import { typesFor } from "../../src/operations/field-types";
+import { fieldProp, offersOf, typeProp } from "../../src/operations/offers";
 import { REPO_ROOT } from "../support/red-process";
 import { CORE_FILES, EXAMPLES_DIR, PALETTE_TYPES, exampleLabels, readExample, type ExampleNode } from "./support";
 

@@ -5,7 +5,7 @@
  */
 import fc from "fast-check";
 import { METHODS } from "../../src/catalog";
-import { offersOf } from "../../nodes/shared/offers";
+import { offersOf } from "../../src/operations/offers";
 
 export const HOMES = ["call", "ext", "queue", "contact", "pbx"] as const;
 

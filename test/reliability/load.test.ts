@@ -23,7 +23,7 @@ const NODES: Array<NodeSpec & { msg: (i: number) => Msg }> = [
   { id: "pbx", type: "3cx-pbx", props: { method: "info" }, msg: () => ({ payload: {} }) },
   { id: "contact", type: "3cx-contact", props: { method: "contact.get" }, msg: (i) => ({ payload: 1 + (i % 4) }) },
   // A write: call control on a DN with no call is acknowledged and changes nothing.
-  { id: "call", type: "3cx-call", props: { method: "drop" }, msg: () => ({ payload: { num: "999" } }) },
+  { id: "call", type: "3cx-call", props: { method: "drop" }, msg: () => ({ payload: { num: "105" } }) }, // 105: an extension in no call (drop is acknowledged)
 ];
 
 interface End {

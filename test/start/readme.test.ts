@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { METHODS } from "../../src/catalog";
 import { EVENT_NAMES } from "../../src/monitor";
-import { OPERATIONS } from "../../nodes/shared/operations";
+import { OPERATIONS } from "../../src/operations/operations";
 import { exampleLabels } from "../examples/support";
 import { REPO_ROOT } from "../support/red-process";
 

@@ -6,3 +6,4 @@ export { V20Feed, BadCallControlAnswer, type CallControlReader, type FeedOptions
 export { CallControlSocket, SocketFailure, socketStatusText, type SocketOptions, type SocketState, type SocketTls } from "./socket";
 export { V20Source, type V20SourceOptions, type V20Subscriber } from "./source";
 export { systemClock, type Clock } from "./clock";
+export { v20SourceFor, callControlWsUrl, type V20Access } from "./connect";

@@ -55,6 +55,8 @@ const ENDPOINTS = [
   "POST /_sim/webhook/send  (any event object)", "GET /_sim/webhook/sent",
   "GET|POST|DELETE /_sim/scenario  (POST: {intervalMs, ringMs, talkMs, seed, missedRatio})",
   "POST /_sim/calls  ({from, to, line?, answer?}: an inbound call)", "DELETE /_sim/calls/<callID>",
+  "GET /_sim/v20  (the V20 side: sockets, tokens)", "POST /_sim/v20/drop  (cut every Call Control WebSocket)",
+  "POST /_sim/v20/expire  (expire every token; close the WebSockets opened with one)",
 ];
 
 async function route(sim: Simulator, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
@@ -101,6 +103,12 @@ async function route(sim: Simulator, req: IncomingMessage, res: ServerResponse, 
       sim.scenario.start(isObject(body) ? (body as ScenarioOptions) : {});
       return send(res, 200, { running: true });
     case "DELETE /_sim/scenario": sim.scenario.stop(); return send(res, 200, { running: false });
+    case "GET /_sim/v20": {
+      const v = sim.v20;
+      return send(res, 200, { clientId: v.clientId, role: v.role, version: v.version, tokensIssued: v.tokensIssued, liveTokens: v.liveTokens, sockets: v.sockets, pushed: v.pushed });
+    }
+    case "POST /_sim/v20/drop": return send(res, 200, { dropped: sim.v20.dropSockets() });
+    case "POST /_sim/v20/expire": return send(res, 200, { closed: sim.v20.expireTokens() });
     case "POST /_sim/calls": {
       if (!isObject(body) || typeof body.from !== "string" || typeof body.to !== "string") {
         throw new ControlError(400, "expected {from, to, line?, answer?}");

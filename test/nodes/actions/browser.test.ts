@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import { startSimulator, type Simulator } from "../../../src/simulator";
-import { fieldsOf, groupsOf, offersOf } from "../../../nodes/shared/offers";
+import { fieldsOf, groupsOf, offersOf } from "../../../src/operations/offers";
 import { NODE_RED_PKG } from "../../support/nodered";
 import { startRed, type RedProcess } from "../../support/red-process";
 import { chromiumMissing, contrastRatio, deployFlows, editorSettings, launchChromium, openEditor, type EditorPage } from "../../support/browser";

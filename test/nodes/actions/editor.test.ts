@@ -8,7 +8,7 @@ import path from "node:path";
 import * as acorn from "acorn";
 import * as walk from "acorn-walk";
 import type { HomeNode } from "../../../src/catalog";
-import { fieldProp, fieldsOf, groupsOf, offersOf, typeProp } from "../../../nodes/shared/offers";
+import { fieldProp, fieldsOf, groupsOf, offersOf, typeProp } from "../../../src/operations/offers";
 import { NODES_DIR } from "../../support/nodered";
 
 const HOMES: HomeNode[] = ["call", "ext", "queue", "contact", "pbx"];

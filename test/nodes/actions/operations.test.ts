@@ -2,8 +2,8 @@
 // find the device in 3cx-call), and that their names can never be WebAPI names.
 import assert from "node:assert/strict";
 import { METHODS } from "../../../src/catalog";
-import { offersOf } from "../../../nodes/shared/offers";
-import { OPERATIONS } from "../../../nodes/shared/operations";
+import { offersOf } from "../../../src/operations/offers";
+import { OPERATIONS } from "../../../src/operations/operations";
 import { loadAction, requestsOf, useSimulator } from "./support";
 
 describe("action nodes: friendly operations", function () {

@@ -3,7 +3,7 @@
 // missing required parameters, values that must arrive intact and alone, msg.method rules, Catch
 // with a code, the status walk, and the TypedInput sources.
 import assert from "node:assert/strict";
-import { fieldProp, typeProp } from "../../../nodes/shared/offers";
+import { fieldProp, typeProp } from "../../../src/operations/offers";
 import { helper, loadAction, requestsOf, type HomeType, useSimulator } from "./support";
 
 /** Per node: a method with a required text parameter `key` and a second parameter `other`. */

@@ -55,13 +55,19 @@ export interface FlowOptions {
   accessKey?: string;
   /** No server property (a node without a config node). */
   noServer?: boolean;
+  /**
+   * The config node's "Check numbers" (default here: off). These suites count the PBX's requests
+   * one by one; the directory check adds list reads and has its own suite (not-found.test.ts).
+   */
+  checkNumbers?: boolean;
 }
 
 /** Loads config node + action node "n1" → helper "out"; Catch "catch" → "caught"; Complete "complete" → "completed". */
 export async function loadAction(type: HomeType, sim: Simulator, opts: FlowOptions = {}): Promise<Flow> {
   const flow = [
     { id: "f1", type: "tab", label: "actions" },
-    { id: "cfg", type: "3cx-config", name: "pbx", fqdn: opts.fqdn ?? sim.httpUrl, timeout: opts.timeout ?? 5000, maxConcurrent: opts.maxConcurrent ?? 4 },
+    { id: "cfg", type: "3cx-config", name: "pbx", fqdn: opts.fqdn ?? sim.httpUrl, timeout: opts.timeout ?? 5000, maxConcurrent: opts.maxConcurrent ?? 4,
+      checkNumbers: "checkNumbers" in opts ? opts.checkNumbers : false },
     { id: "n1", z: "f1", type, name: "", ...(opts.noServer ? {} : { server: "cfg" }), method: "", ...opts.props, wires: [["out"]] },
     { id: "out", z: "f1", type: "helper" },
     { id: "catcher", z: "f1", type: "catch", scope: null, uncaught: false, wires: [["caught"]] },

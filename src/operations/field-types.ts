@@ -2,7 +2,7 @@
  * Which TypedInput types an editor field offers, by the catalog type of its parameter. Shared by
  * the editor generator (types, defaults) and the runtime (how a stored value is read).
  */
-import type { ParamSpec } from "../../src/catalog";
+import type { ParamSpec } from "../catalog";
 
 /** Our custom TypedInput type: a value picked from the parameter's drop-down (stored as text). */
 export const CHOICE_TYPE = "choice";

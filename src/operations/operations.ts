@@ -9,7 +9,7 @@
  * name is `<noun>.<verb>[.all]` under a prefix the WebAPI does not use (`agent.`, `call.`);
  * test/nodes/actions checks both.
  */
-import type { HomeNode } from "../../src/catalog";
+import type { HomeNode } from "../catalog";
 
 /** Fetch one parameter's value from another (read) method when the message leaves it blank. */
 export interface Lookup {

@@ -2,9 +2,9 @@
  * What one action node offers in its method drop-down: its catalog methods (SPEC §2) followed by
  * its friendly operations. Each offer has a `view`: the method as the form and `msg.payload` see
  * it (for an operation: the target's parameters minus the fixed ones, renamed, with its hints).
- * Plain TS with no Node-RED import: the runtime, the editor generator and the help share it.
+ * Plain TS with no Node-RED import: the runtime (nodes/), the editor generator and the help share it.
  */
-import { getMethod, methodsOf, type HomeNode, type MethodSpec, type ParamSpec } from "../../src/catalog";
+import { getMethod, methodsOf, type HomeNode, type MethodSpec, type ParamSpec } from "../catalog";
 import { operationsOf, type Operation } from "./operations";
 
 export interface Offer {
