@@ -9,6 +9,7 @@ import { normalizeFqdn, WebApiClient, WebApiError, type TlsOptions } from "../sr
 import { Directory } from "../src/directory";
 import { isListKind, licenseSummary, loadList } from "../src/lookups/lists";
 import { DEFAULT_POLL_BUDGET, PollEngine } from "../src/monitor/engine";
+import { setConfigProblem } from "./shared/config-problems";
 import type { ThreeCxConfigCredentials, ThreeCxConfigDef, ThreeCxConfigNode } from "./shared/types";
 
 const DEFAULT_TIMEOUT_MS = 10000;
@@ -52,6 +53,13 @@ export = function register(RED: NodeAPI): void {
     RED.nodes.createNode(this, def);
     const node = this as { -readonly [K in keyof ThreeCxConfigNode]: ThreeCxConfigNode[K] } & { credentials: ThreeCxConfigCredentials };
     const accessKey = expandEnv(node.credentials?.accessKey ?? "", node);
+    setConfigProblem(node.id, undefined);
+    if (!accessKey) {
+      // Thrown (Node-RED logs it); the nodes using this PBX show the reason in their status.
+      const problem = { status: RED._("3cx-config.status.noKey"), message: RED._("3cx-config.errors.no-key", { name: def.name || def.fqdn || node.id }) };
+      setConfigProblem(node.id, problem);
+      throw new Error(problem.message);
+    }
     // A bad fqdn throws here: Node-RED logs it and the nodes using this PBX report the missing config.
     const baseUrl = normalizeFqdn(expandEnv(def.fqdn ?? "", node));
     node.baseUrl = baseUrl;
@@ -72,7 +80,6 @@ export = function register(RED: NodeAPI): void {
     const budget = Number(def.pollBudget ?? DEFAULT_POLL_BUDGET);
     if (def.pollBudget !== undefined && def.pollBudget !== "" && !(budget > 0 && budget <= 1000)) node.warn(RED._("3cx-config.errors.pollBudget"));
     node.engine = new PollEngine({ client: node.client, pollBudget: budget > 0 && budget <= 1000 ? budget : DEFAULT_POLL_BUDGET });
-    if (!accessKey) node.warn(RED._("3cx-config.errors.no-key"));
     node.on("close", (done: () => void) => {
       void node.engine.close().finally(() => {
         node.client.close();
@@ -108,13 +115,13 @@ export = function register(RED: NodeAPI): void {
    * fqdn, and must not be a way to send a saved key to a host of the caller's choosing.
    */
   function keyFor(body: DialogSettings, baseUrl: string): string {
-    const typed = typeof body.accessKey === "string" ? body.accessKey : "";
-    if (typed && typed !== UNCHANGED_PASSWORD) return expandEnv(typed, null);
+    // The dialog sends what its field shows: the marker when unchanged, "" when cleared (an empty key).
+    if (typeof body.accessKey === "string" && body.accessKey !== UNCHANGED_PASSWORD) return expandEnv(body.accessKey, null);
     const id = typeof body.id === "string" ? body.id : typeof body.server === "string" ? body.server : "";
     const stored = id ? (RED.nodes.getCredentials(id) as ThreeCxConfigCredentials | undefined) : undefined;
     if (!stored?.accessKey) return "";
     if (savedBaseUrl(id) !== baseUrl) {
-      throw new Error("the saved access key is only sent to the PBX it was saved for: type the key again to use this fqdn");
+      throw new Error("the saved access key is only sent to the PBX it was saved for: type the Access key again to use this PBX address");
     }
     return expandEnv(stored.accessKey, null);
   }

@@ -20,9 +20,13 @@ import {
   type EngineState,
   type HttpApp,
   type MonitorEvent,
+  type PollClient,
+  type Snapshot,
   type RefusalReason,
 } from "../src/monitor";
+import { MonitorExtras } from "./shared/monitor-extras";
 import type { ThreeCxConfigNode } from "./shared/types";
+import { configProblem } from "./shared/config-problems";
 
 interface MonitorDef extends NodeDef {
   server?: string;
@@ -33,6 +37,9 @@ interface MonitorDef extends NodeDef {
   events?: string[] | string;
   path?: string;
   allow?: string;
+  statsInterval?: number | string;
+  timeZone?: string;
+  lookupCallers?: boolean | string;
 }
 
 interface MonitorCredentials {
@@ -70,6 +77,8 @@ interface Ctx {
   /** How fresh the states are when the budget stretches them ("100 ext, every 11 s"), or "". */
   freshness(text: string): void;
   closing(): boolean;
+  /** Queue statistics and caller names (set up once the source knows its PBX connection). */
+  extras(client: PollClient | undefined, snapshot?: () => Snapshot | null): MonitorExtras;
 }
 
 /** The status while polling: refused entries and a strained PBX first, then how fresh states are. */
@@ -90,14 +99,18 @@ function pollSource(ctx: Ctx): Source {
   const server = config.server ? (RED.nodes.getNode(config.server) as ThreeCxConfigNode | null) : null;
   const engine = server?.engine;
   if (!engine) {
-    ctx.status({ fill: "red", shape: "ring", text: t("status.noServer") });
-    node.error(t("error.noServer"));
-    return { onInput: (_m, _s, done) => done(new Error(t("error.noServer"))), stop: () => undefined };
+    const problem = config.server ? configProblem(config.server) : undefined;
+    const message = problem ? `3cx-monitor: ${problem.message}` : t("error.noServer");
+    ctx.status({ fill: "red", shape: "ring", text: problem ? problem.status : t("status.noServer") });
+    node.error(message);
+    return { onInput: (_m, _s, done) => done(new Error(message)), stop: () => undefined };
   }
   const extensions = parseWatchList(config.extensions);
   const queues = parseWatchList(config.queues);
   for (const problem of [...extensions.problems, ...queues.problems]) node.warn(t("warn.range", { problem }));
   const warned = new Set<string>();
+  // The statistics read this monitor's view of the engine's snapshot; look-ups go through its pacer.
+  const extras = ctx.extras({ call: async (method, params) => ({ data: await sub.read(method, params) }) }, () => sub.snapshot());
   const sub = engine.subscribe({
     intervalMs: intervalMs(config.interval),
     extensions: extensions.nums,
@@ -127,8 +140,10 @@ function pollSource(ctx: Ctx): Source {
       sub.pollNow().then(
         (snap) => {
           msg.topic = "snapshot";
-          msg.payload = snapshotPayload(snap);
+          const stats = extras.report();
+          msg.payload = stats ? { ...snapshotPayload(snap), queueStats: stats } : snapshotPayload(snap);
           send(msg);
+          extras.afterSnapshot();
           done();
         },
         // Stopped by a redeploy while waiting: not an error of this message.
@@ -149,10 +164,14 @@ function tokenOf(RED: NodeAPI, node: Node<MonitorCredentials>): string {
 function webhookSource(ctx: Ctx): Source {
   const { RED, node, config, t } = ctx;
   const calls = new WebhookCalls();
+  const server = config.server ? (RED.nodes.getNode(config.server) as ThreeCxConfigNode | null) : null;
+  const extras = ctx.extras(server?.client);
   const snapshot: InputHandler = (msg, send, done) => {
     msg.topic = "snapshot";
-    msg.payload = calls.snapshot(Date.now());
+    const stats = extras.report();
+    msg.payload = stats ? { ...calls.snapshot(Date.now()), queueStats: stats } : calls.snapshot(Date.now());
     send(msg);
+    extras.afterSnapshot();
     done();
   };
   const path = normalizePath(config.path);
@@ -222,7 +241,7 @@ export = function register(RED: NodeAPI): void {
     const emit = (events: readonly MonitorEvent[]): void => {
       let last: string | undefined;
       for (const e of events) {
-        if (closing || !wanted.has(e.topic)) continue;
+        if (closing || (!wanted.has(e.topic) && e.topic !== "queue.stats")) continue;
         node.send({ topic: e.topic, payload: e.payload } as NodeMessage);
         last = e.topic;
       }
@@ -232,12 +251,23 @@ export = function register(RED: NodeAPI): void {
         status({ fill: "green", shape: "dot", text: fresh ? `${text} · ${fresh}` : text });
       }
     };
-    const ctx: Ctx = { RED, node, config, t, status, emit, freshness: (text) => void (fresh = text), closing: () => closing };
-    const source = config.source === "webhook" ? webhookSource(ctx) : pollSource(ctx);
+    let extras: MonitorExtras | undefined;
+    const sourceName = config.source === "webhook" ? "webhook" : "poll";
+    const ctx: Ctx = {
+      RED, node, config, t, status, freshness: (text) => void (fresh = text), closing: () => closing,
+      emit: (events) => (extras ? extras.push(events) : emit(events)),
+      extras: (client, snapshot) => {
+        extras ??= new MonitorExtras({ node, config, source: sourceName, client, snapshot, send: emit, labels: { statsInterval: t("label.statsInterval"), timeZone: t("label.timeZone") } });
+        if (extras.problem) node.error(`3cx-monitor: ${extras.problem}; ${t("error.statsOff")}`);
+        return extras;
+      },
+    };
+    const source = sourceName === "webhook" ? webhookSource(ctx) : pollSource(ctx);
 
     node.on("input", source.onInput);
-    node.on("close", (_removed: boolean, done: () => void) => {
+    node.on("close", (removed: boolean, done: () => void) => {
       closing = true;
+      extras?.close(removed);
       void Promise.resolve(source.stop()).catch(() => undefined).then(() => {
         if (shown) node.status({});
         done();

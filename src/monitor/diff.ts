@@ -11,7 +11,7 @@ function isExternal(leg: CallLeg | undefined): boolean {
   return leg !== undefined && /line|external|trunk/i.test(String(leg.dnType ?? ""));
 }
 
-function legsOf(call: CallInfo): CallLeg[] {
+export function legsOf(call: CallInfo): CallLeg[] {
   const list: CallLeg[] = [];
   if (call.owner) list.push(call.owner);
   if (Array.isArray(call.talkTo)) list.push(...call.talkTo);

@@ -1,3 +1,5 @@
+import type { QueueStatsPayload } from "./queue-stats";
+
 /**
  * The events of the `3cx-monitor` node (SPEC §5) and the snapshot model the poller diffs. Both
  * sources (polling, webhooks) produce these shapes, so a flow does not care where an event came
@@ -18,8 +20,11 @@ export const EVENT_NAMES = [
   "pbx.up",
 ] as const;
 
-/** `snapshot` is emitted only when asked for (an input message), so it is not in the filter. */
-export type EventName = (typeof EVENT_NAMES)[number] | "snapshot";
+/**
+ * `snapshot` is emitted only when asked for (an input message) and `queue.stats` when the monitor's
+ * statistics interval is set, so neither is in the filter.
+ */
+export type EventName = (typeof EVENT_NAMES)[number] | "snapshot" | "queue.stats";
 
 export function isEventName(s: string): s is (typeof EVENT_NAMES)[number] {
   return (EVENT_NAMES as readonly string[]).includes(s);
@@ -171,6 +176,8 @@ export interface SnapshotEvent {
   readonly calls: readonly unknown[];
   readonly extensions: Readonly<Record<string, ExtState>>;
   readonly queues: Readonly<Record<string, readonly QueueMember[]>>;
+  /** Today's queue figures, when the monitor's statistics are on. */
+  readonly queueStats?: QueueStatsPayload;
 }
 
 export type MonitorEvent =
@@ -184,4 +191,5 @@ export type MonitorEvent =
   | { readonly topic: "queue.agent"; readonly payload: QueueAgent }
   | { readonly topic: "pbx.down"; readonly payload: PbxDown }
   | { readonly topic: "pbx.up"; readonly payload: PbxUp }
-  | { readonly topic: "snapshot"; readonly payload: SnapshotEvent };
+  | { readonly topic: "snapshot"; readonly payload: SnapshotEvent }
+  | { readonly topic: "queue.stats"; readonly payload: QueueStatsPayload };

@@ -1,8 +1,10 @@
 /**
  * Scenario mode: every `intervalMs` one pseudo-random action from a seeded PRNG — an inbound call to
  * a queue, ring group or extension (answered, or missed with `missedRatio`), an outbound or internal
- * call, an agent logging in or out of a queue, or a forwarding profile change. Calls ring for
- * `ringMs` and talk for `talkMs` ±50 %. With the same seed the same actions come in the same order.
+ * call, an agent logging in or out of a queue, or a forwarding profile change; every other action
+ * is a call to the next queue in turn, which waits there 1-3 × `ringMs` (so a wallboard's tiles
+ * all move within a minute). Calls ring for `ringMs` and talk for `talkMs` ±50 %. With the same
+ * seed the same actions come in the same order.
  */
 import { FORWARDING_PROFILES } from "../catalog";
 import type { PbxState } from "./pbx/state";
@@ -18,6 +20,7 @@ export class Scenario implements ScenarioControl {
   private timer?: NodeJS.Timeout;
   private opts = DEFAULTS;
   private rnd = seededRandom(1);
+  private turn = 0;
 
   constructor(private readonly pbx: PbxState, private readonly timers: Timers) {}
 
@@ -29,6 +32,7 @@ export class Scenario implements ScenarioControl {
     this.stop();
     this.opts = validate({ ...DEFAULTS, ...definedOnly(opts) });
     this.rnd = seededRandom(this.opts.seed);
+    this.turn = 0;
     // Calls nobody scheduled an end for (the seed's) end like the scenario's own.
     for (const c of this.pbx.calls.list()) if (c.meta.origin === "seed") this.pbx.calls.endAfter(c.callID, this.talkTime());
     this.tick();
@@ -40,7 +44,8 @@ export class Scenario implements ScenarioControl {
   }
 
   private tick(): void {
-    this.step();
+    if (this.turn++ % 2 === 0) this.queueCall();
+    else this.step();
     this.timer = this.timers.set(() => this.tick(), this.opts.intervalMs);
   }
 
@@ -62,6 +67,19 @@ export class Scenario implements ScenarioControl {
   private note(line: string): void {
     this.history.push(line);
     if (this.history.length > MAX_HISTORY) this.history.shift();
+  }
+
+  /** A caller for the next queue in turn: answered by a free agent after the wait, or missed. */
+  private queueCall(): void {
+    const pbx = this.pbx;
+    const queues = [...pbx.queues.keys()];
+    if (queues.length === 0) return this.step();
+    const to = queues[Math.floor(this.turn / 2) % queues.length];
+    const from = this.externalNumber();
+    const missed = this.rnd() < this.opts.missedRatio;
+    const timing = { ringMs: Math.round(this.opts.ringMs * (1 + 2 * this.rnd())), talkMs: this.talkTime() };
+    const call = pbx.calls.inbound({ from, line: pbx.defaultLine(), target: to, ringing: pbx.whoRings(to), autoAnswer: !missed, timing, origin: "scenario" });
+    this.note(`inbound ${from} -> ${to}${missed ? " (missed)" : ""} (${call.callID})`);
   }
 
   private step(): void {

@@ -76,7 +76,7 @@ describe("3cx-monitor editor file, help and catalogs", () => {
     assert.equal(literal(prop(def, "color")), NODE_COLOR);
     assert.equal(literal(prop(def, "icon")), "3cx-monitor.svg");
     assert.ok(fs.existsSync(path.join(REPO, "icons/3cx-monitor.svg")));
-    assert.deepEqual(keys(prop(def, "defaults")), ["name", "server", "source", "interval", "extensions", "queues", "events", "path", "allow"]);
+    assert.deepEqual(keys(prop(def, "defaults")), ["name", "server", "source", "interval", "extensions", "queues", "events", "path", "allow", "statsInterval", "timeZone", "lookupCallers"]);
     const creds = prop(def, "credentials");
     assert.deepEqual(keys(creds), ["token"]);
     assert.equal(literal(prop(prop(creds as Obj, "token") as Obj, "type")), "password");

@@ -48,7 +48,7 @@ function send(res: ServerResponse, status: number, value: unknown, after?: () =>
 }
 
 const ENDPOINTS = [
-  "GET /_sim/state", "POST /_sim/reset",
+  "GET /_sim/state", "POST /_sim/reset", "GET /_sim/queues  (today's queue figures as the simulator counted them)",
   "GET|POST|DELETE /_sim/faults  (POST: a fault or a list of faults; replaces)",
   "GET|DELETE /_sim/stats", "GET|DELETE /_sim/requests",
   "GET|PUT|DELETE /_sim/webhook  (PUT: {url, method, recordingUrl, recordingFullInfo, ai})",
@@ -67,6 +67,7 @@ async function route(sim: Simulator, req: IncomingMessage, res: ServerResponse, 
     case "GET /_sim":
     case "GET /_sim/": return send(res, 200, { endpoints: ENDPOINTS });
     case "GET /_sim/state": return send(res, 200, sim.pbx.toJSON());
+    case "GET /_sim/queues": return send(res, 200, sim.pbx.queueTruth());
     case "POST /_sim/reset": await sim.reset(); return send(res, 200, { ok: true });
     case "GET /_sim/faults": return send(res, 200, { faults: sim.faults.active });
     case "POST /_sim/faults":

@@ -132,9 +132,9 @@ export class CallBook {
   /** An external caller dials a DID: the target (and the extensions in `ringing`) ring. */
   inbound(spec: InboundSpec): Call {
     const targetType = this.env.dnType(spec.target) || "extension";
-    const routingTo = spec.ringing.length > 0
-      ? spec.ringing.map((n) => leg(n, "extension", spec.from, "Ringing"))
-      : [leg(spec.target, targetType, spec.from, "Ringing")];
+    // A queue holds the caller while its agents ring: its leg stays until someone answers.
+    const agents = spec.ringing.map((n) => leg(n, "extension", spec.from, "Ringing"));
+    const routingTo = targetType === "queue" || agents.length === 0 ? [leg(spec.target, targetType, spec.from, "Ringing"), ...agents] : agents;
     const call = this.add({
       direction: "Inbound", did: spec.line.did, state: "Ringing",
       owner: leg(spec.line.num, "externalline", spec.from, "Connected"), talkTo: [], routingTo,
@@ -157,7 +157,7 @@ export class CallBook {
     const r = this.running.get(callID);
     if (!r || r.call.state !== "Ringing") return false;
     const call = r.call;
-    const picked = dn === undefined ? call.routingTo[0] : call.routingTo.find((l) => l.dnNum === dn);
+    const picked = dn === undefined ? (call.routingTo.find((l) => l.dnType === "extension") ?? call.routingTo[0]) : call.routingTo.find((l) => l.dnNum === dn);
     if (!picked) return false;
     this.snapshotActive = false;
     call.state = "Talking";

@@ -5,6 +5,7 @@
  */
 import { CallBook, type CallEvent, type CallTiming } from "./calls";
 import type { Call, Contact, ContactDataField, Extension, Ivr, LicenseInfo, Line, Queue, QueueSettings, RingGroup } from "./model";
+import { QueueLedger } from "./queue-ledger";
 import { DEFAULT_QUEUE_SETTINGS, liveSnapshot, seedData } from "./seed";
 import { Timers } from "../timers";
 
@@ -43,6 +44,8 @@ export class PbxState {
   readonly contacts = new Map<number, Contact>();
   readonly timers = new Timers();
   readonly calls: CallBook;
+  /** Ground truth of today's queue calls (GET /_sim/queues). */
+  readonly queueLedger = new QueueLedger(Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC");
   /** Ring and talk time of calls made with makecall (talkMs 0: until dropped). */
   callTiming: CallTiming;
 
@@ -54,7 +57,10 @@ export class PbxState {
       timers: this.timers,
       dnType: (n) => this.dnType(n),
       outboundLine: () => this.defaultLine(),
-      emit: (e) => { for (const l of this.listeners) l(e); },
+      emit: (e) => {
+        this.queueLedger.onCall(e);
+        for (const l of this.listeners) l(e);
+      },
     });
     this.reset();
   }
@@ -73,6 +79,7 @@ export class PbxState {
     this.ivrs = seed.ivrs;
     this.lines = seed.lines;
     this.calls.reset();
+    this.queueLedger.reset();
   }
 
   /** Cancels every timer (calls ringing or talking stay as they are). */
@@ -243,6 +250,18 @@ export class PbxState {
     const g = this.ringGroups.get(to);
     if (g) return g.members.filter((m) => this.isFree(m));
     return this.extensions.has(to) ? [to] : [];
+  }
+
+  /** Today's figures of every queue as the simulator itself counted them (logged-in agents only). */
+  queueTruth() {
+    return this.queueLedger.report([...this.queues.keys()], (num) => {
+      const agents = (this.queues.get(num)?.agents ?? []).filter((a) => a.loggedIn);
+      return {
+        loggedIn: agents.length,
+        free: agents.filter((a) => this.isFree(a.num)).length,
+        talking: agents.filter((a) => this.calls.extensionStatus(a.num) === "Talking").length,
+      };
+    });
   }
 
   /** Everything, for GET /_sim/state (SIP passwords and voicemail PINs masked). */
