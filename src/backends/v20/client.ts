@@ -186,6 +186,51 @@ export class V20Client implements PbxClient {
     }
   }
 
+  /**
+   * `GET {path}` of Call Control for the V20 monitor (#15: its read after a WebSocket Upsert, and
+   * the resync's `GET /callcontrol`): monitor priority in the slots, the token and retries of any
+   * read, JSON parsed; a 404 resolves `null` (the participant is gone). Not a catalog method: no
+   * flow calls it, so its answer has no seed shape to be held to.
+   */
+  async readCallControl(path: string, signal?: AbortSignal): Promise<unknown> {
+    const method = "callcontrol";
+    if (!/^\/callcontrol(\/|$)/.test(path)) throw configError(`readCallControl: ${JSON.stringify(path.slice(0, 40))} is not a Call Control path`);
+    if (this.#closed) throw this.#aborted(method, "closed", 0);
+    if (signal?.aborted) throw this.#aborted(method, "cancelled", 0);
+    const wait = this.#slots.acquire(signal, "monitor");
+    if (wait) {
+      try {
+        await wait;
+      } catch (e) {
+        throw this.#aborted(method, e instanceof NoSlot ? e.reason : "cancelled", 0);
+      }
+    }
+    const run: Run = { ctl: new AbortController() };
+    const stop = (why: StopReason): void => {
+      run.why ??= why;
+      run.ctl.abort();
+    };
+    const timer = setTimeout(stop, this.#s.timeout, "timeout");
+    const onOuter = (): void => stop("cancelled");
+    signal?.addEventListener("abort", onOuter, { once: true });
+    if (this.#closed) stop("closed");
+    this.#runs.add(run);
+    const state = { attempts: 0, status: 0 };
+    try {
+      const reply = await this.#send(method, { verb: "GET", path }, true, run, state, performance.now() + this.#s.timeout);
+      return this.#parse(method, reply, state.attempts) ?? null;
+    } catch (e) {
+      if (e instanceof WebApiError && e.status === 404 && !run.why) return null;
+      if (run.why && !(e instanceof WebApiError && (e.code === "TIMEOUT" || e.code === "ABORTED"))) throw this.#stopped(method, run.why, state.attempts);
+      throw e;
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onOuter);
+      this.#runs.delete(run);
+      this.#slots.release("monitor");
+    }
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
