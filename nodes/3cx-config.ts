@@ -5,7 +5,9 @@
  */
 import type { Node, NodeAPI } from "node-red";
 import type { Request, Response } from "express";
-import { normalizeFqdn, WebApiClient, WebApiError, type TlsOptions } from "../src/client";
+import { apiOf, createPbxClient, V20Client, type PbxClient } from "../src/backends";
+import { diagnoseV20 } from "../src/backends/v20/diagnose";
+import { normalizeFqdn, WebApiError, type TlsOptions } from "../src/client";
 import { Directory } from "../src/directory";
 import { isListKind, licenseSummary, loadList } from "../src/lookups/lists";
 import { DEFAULT_POLL_BUDGET, PollEngine } from "../src/monitor/engine";
@@ -25,6 +27,8 @@ interface DialogSettings {
   server?: unknown;
   fqdn?: unknown;
   accessKey?: unknown;
+  api?: unknown;
+  clientId?: unknown;
   timeout?: unknown;
   tls?: unknown;
 }
@@ -63,8 +67,10 @@ export = function register(RED: NodeAPI): void {
     // A bad fqdn throws here: Node-RED logs it and the nodes using this PBX report the missing config.
     const baseUrl = normalizeFqdn(expandEnv(def.fqdn ?? "", node));
     node.baseUrl = baseUrl;
-    node.client = new WebApiClient({
+    node.api = apiOf(def.api);
+    node.client = createPbxClient(node.api, {
       fqdn: baseUrl,
+      clientId: expandEnv(def.clientId ?? "", node),
       accessKey,
       timeout: positiveInt(def.timeout, DEFAULT_TIMEOUT_MS, 600000),
       maxConcurrent: positiveInt(def.maxConcurrent, DEFAULT_MAX_CONCURRENT, 64),
@@ -127,10 +133,11 @@ export = function register(RED: NodeAPI): void {
   }
 
   /** A short-lived client for what the dialog holds; reads are not retried so the answer is quick. */
-  function clientFor(body: DialogSettings): WebApiClient {
+  function clientFor(body: DialogSettings): PbxClient {
     const fqdn = normalizeFqdn(expandEnv(typeof body.fqdn === "string" ? body.fqdn : "", null));
-    return new WebApiClient({
+    return createPbxClient(apiOf(body.api), {
       fqdn,
+      clientId: expandEnv(typeof body.clientId === "string" ? body.clientId : "", null),
       accessKey: keyFor(body, fqdn),
       timeout: positiveInt(body.timeout, DEFAULT_TIMEOUT_MS, 600000),
       maxConcurrent: DEFAULT_MAX_CONCURRENT,
@@ -146,9 +153,13 @@ export = function register(RED: NodeAPI): void {
   }
 
   RED.httpAdmin.post("/3cx-config/test", RED.auth.needsPermission("3cx-config.write"), async (req: Request, res: Response) => {
-    let client: WebApiClient | undefined;
+    let client: PbxClient | undefined;
     try {
       client = clientFor((req.body ?? {}) as DialogSettings);
+      if (client instanceof V20Client) {
+        res.json({ ok: true, api: "v20", v20: await diagnoseV20(client) });
+        return;
+      }
       const answer = await client.call("info", {});
       res.json({ ok: true, info: licenseSummary(answer.data) });
     } catch (err) {
@@ -158,7 +169,7 @@ export = function register(RED: NodeAPI): void {
     }
   });
 
-  async function sendList(res: Response, kind: string, client: WebApiClient): Promise<void> {
+  async function sendList(res: Response, kind: string, client: PbxClient): Promise<void> {
     if (!isListKind(kind)) {
       res.status(404).json({ ok: false, code: "BAD_PARAM", message: `unknown list "${kind.slice(0, 40)}"` });
       return;
@@ -182,7 +193,7 @@ export = function register(RED: NodeAPI): void {
   // Typed settings make the runtime contact a host of the caller's choosing (like Test connection):
   // write permission. Look-ups of a deployed PBX (the GET above) need read only.
   RED.httpAdmin.post("/3cx-config/lists/:kind", RED.auth.needsPermission("3cx-config.write"), async (req: Request, res: Response) => {
-    let client: WebApiClient | undefined;
+    let client: PbxClient | undefined;
     try {
       client = clientFor((req.body ?? {}) as DialogSettings);
       await sendList(res, String(req.params.kind), client);

@@ -171,6 +171,8 @@ export function registerActionNode(RED: NodeAPI, home: HomeNode): void {
           throw err instanceof ParamError ? new ParamError(err.field, `${offer.name}: ${err.message}`) : err;
         }
         if (p.finished || !client) return; // closed while fields were read
+        const refused = client.refuses?.(offer.target); // no equivalent on this api: before any request
+        if (refused) throw refused;
         const directory = server?.directory;
         status.begin();
         sent = true;
@@ -190,6 +192,7 @@ export function registerActionNode(RED: NodeAPI, home: HomeNode): void {
           params: result.params,
           durationMs: result.durationMs,
           ...(result.chid === undefined ? {} : { chid: result.chid }),
+          api: client.api, // which interface answered (SPEC §4)
         };
         finish(p, undefined, () => send(msg));
       } catch (err) {

@@ -159,14 +159,48 @@ export class V20Client implements PbxClient {
     this.#tokens.manager.invalidate(token);
   }
 
+  refuses(spec: MethodSpec): WebApiError | undefined {
+    const mapping = V20_METHODS[spec.name];
+    if (mapping && mapping.kind === "mapped") return undefined;
+    const why = mapping?.reason ?? "not mapped";
+    return new WebApiError("UNSUPPORTED", spec.name,
+      `${spec.name} is not available on the 3CX V20 API (${why}); nothing was sent. Use api "webapi" (the WebAPI add-on) for it`, { attempts: 0 });
+  }
+
+  /**
+   * One GET for Test connection: the status instead of an error for a refusal (403, 404), so each
+   * permission can be told apart. A token problem still throws (AUTH, UNREACHABLE, …).
+   */
+  async probe(path: string, query?: Readonly<Record<string, string>>): Promise<{ status: number; data: unknown }> {
+    if (this.#closed) throw this.#aborted("Test connection", "closed", 0);
+    const token = await this.bearer();
+    const ctl = new AbortController();
+    const timer = setTimeout(() => ctl.abort(), this.#s.timeout);
+    try {
+      const outcome = await this.#attempt({ verb: "GET", path, query }, token, ctl.signal);
+      if (outcome.kind === "failed") {
+        if (ctl.signal.aborted) throw this.#stopped("Test connection", "timeout", 1);
+        throw judgeFailure(outcome, { method: "Test connection", baseUrl: this.baseUrl, attempts: 1, maxResponseBytes: this.#s.maxResponseBytes, redact: this.#secrets.redact }).error;
+      }
+      const reply = outcome.reply;
+      if (reply.version) this.#version = reply.version;
+      if (reply.status === 401) this.invalidateToken(token);
+      let data: unknown;
+      try {
+        data = reply.body.trim() ? JSON.parse(reply.body) as unknown : undefined;
+      } catch {
+        data = undefined;
+      }
+      return { status: reply.status, data };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   async call(method: string | MethodSpec, params: Readonly<Record<string, string>>, opts: PbxCallOptions = {}): Promise<PbxResult> {
     const spec = specOf(method);
     const mapping = V20_METHODS[spec.name];
-    if (!mapping || mapping.kind === "unsupported") {
-      const why = mapping?.reason ?? "not mapped";
-      throw new WebApiError("UNSUPPORTED", spec.name,
-        `${spec.name} is not available on the 3CX V20 API (${why}); nothing was sent. Use api "webapi" (the WebAPI add-on) for it`, { attempts: 0 });
-    }
+    if (!mapping || mapping.kind === "unsupported") throw this.refuses(spec) as WebApiError;
     const signal = opts.signal;
     if (this.#closed) throw this.#aborted(spec.name, "closed", 0);
     if (signal?.aborted) throw this.#aborted(spec.name, "cancelled", 0);
