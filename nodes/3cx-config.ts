@@ -5,10 +5,13 @@
  */
 import type { Node, NodeAPI } from "node-red";
 import type { Request, Response } from "express";
-import { normalizeFqdn, WebApiClient, WebApiError, type TlsOptions } from "../src/client";
+import { apiOf, createPbxClient, V20Client, type PbxClient } from "../src/backends";
+import { diagnoseV20 } from "../src/backends/v20/diagnose";
+import { normalizeFqdn, WebApiError, type TlsOptions } from "../src/client";
 import { Directory } from "../src/directory";
 import { isListKind, licenseSummary, loadList } from "../src/lookups/lists";
 import { DEFAULT_POLL_BUDGET, PollEngine } from "../src/monitor/engine";
+import { setConfigProblem } from "./shared/config-problems";
 import type { ThreeCxConfigCredentials, ThreeCxConfigDef, ThreeCxConfigNode } from "./shared/types";
 
 const DEFAULT_TIMEOUT_MS = 10000;
@@ -24,6 +27,8 @@ interface DialogSettings {
   server?: unknown;
   fqdn?: unknown;
   accessKey?: unknown;
+  api?: unknown;
+  clientId?: unknown;
   timeout?: unknown;
   tls?: unknown;
 }
@@ -52,11 +57,20 @@ export = function register(RED: NodeAPI): void {
     RED.nodes.createNode(this, def);
     const node = this as { -readonly [K in keyof ThreeCxConfigNode]: ThreeCxConfigNode[K] } & { credentials: ThreeCxConfigCredentials };
     const accessKey = expandEnv(node.credentials?.accessKey ?? "", node);
+    setConfigProblem(node.id, undefined);
+    if (!accessKey) {
+      // Thrown (Node-RED logs it); the nodes using this PBX show the reason in their status.
+      const problem = { status: RED._("3cx-config.status.noKey"), message: RED._("3cx-config.errors.no-key", { name: def.name || def.fqdn || node.id }) };
+      setConfigProblem(node.id, problem);
+      throw new Error(problem.message);
+    }
     // A bad fqdn throws here: Node-RED logs it and the nodes using this PBX report the missing config.
     const baseUrl = normalizeFqdn(expandEnv(def.fqdn ?? "", node));
     node.baseUrl = baseUrl;
-    node.client = new WebApiClient({
+    node.api = apiOf(def.api);
+    node.client = createPbxClient(node.api, {
       fqdn: baseUrl,
+      clientId: expandEnv(def.clientId ?? "", node),
       accessKey,
       timeout: positiveInt(def.timeout, DEFAULT_TIMEOUT_MS, 600000),
       maxConcurrent: positiveInt(def.maxConcurrent, DEFAULT_MAX_CONCURRENT, 64),
@@ -72,7 +86,6 @@ export = function register(RED: NodeAPI): void {
     const budget = Number(def.pollBudget ?? DEFAULT_POLL_BUDGET);
     if (def.pollBudget !== undefined && def.pollBudget !== "" && !(budget > 0 && budget <= 1000)) node.warn(RED._("3cx-config.errors.pollBudget"));
     node.engine = new PollEngine({ client: node.client, pollBudget: budget > 0 && budget <= 1000 ? budget : DEFAULT_POLL_BUDGET });
-    if (!accessKey) node.warn(RED._("3cx-config.errors.no-key"));
     node.on("close", (done: () => void) => {
       void node.engine.close().finally(() => {
         node.client.close();
@@ -108,22 +121,23 @@ export = function register(RED: NodeAPI): void {
    * fqdn, and must not be a way to send a saved key to a host of the caller's choosing.
    */
   function keyFor(body: DialogSettings, baseUrl: string): string {
-    const typed = typeof body.accessKey === "string" ? body.accessKey : "";
-    if (typed && typed !== UNCHANGED_PASSWORD) return expandEnv(typed, null);
+    // The dialog sends what its field shows: the marker when unchanged, "" when cleared (an empty key).
+    if (typeof body.accessKey === "string" && body.accessKey !== UNCHANGED_PASSWORD) return expandEnv(body.accessKey, null);
     const id = typeof body.id === "string" ? body.id : typeof body.server === "string" ? body.server : "";
     const stored = id ? (RED.nodes.getCredentials(id) as ThreeCxConfigCredentials | undefined) : undefined;
     if (!stored?.accessKey) return "";
     if (savedBaseUrl(id) !== baseUrl) {
-      throw new Error("the saved access key is only sent to the PBX it was saved for: type the key again to use this fqdn");
+      throw new Error("the saved access key is only sent to the PBX it was saved for: type the Access key again to use this PBX address");
     }
     return expandEnv(stored.accessKey, null);
   }
 
   /** A short-lived client for what the dialog holds; reads are not retried so the answer is quick. */
-  function clientFor(body: DialogSettings): WebApiClient {
+  function clientFor(body: DialogSettings): PbxClient {
     const fqdn = normalizeFqdn(expandEnv(typeof body.fqdn === "string" ? body.fqdn : "", null));
-    return new WebApiClient({
+    return createPbxClient(apiOf(body.api), {
       fqdn,
+      clientId: expandEnv(typeof body.clientId === "string" ? body.clientId : "", null),
       accessKey: keyFor(body, fqdn),
       timeout: positiveInt(body.timeout, DEFAULT_TIMEOUT_MS, 600000),
       maxConcurrent: DEFAULT_MAX_CONCURRENT,
@@ -139,9 +153,13 @@ export = function register(RED: NodeAPI): void {
   }
 
   RED.httpAdmin.post("/3cx-config/test", RED.auth.needsPermission("3cx-config.write"), async (req: Request, res: Response) => {
-    let client: WebApiClient | undefined;
+    let client: PbxClient | undefined;
     try {
       client = clientFor((req.body ?? {}) as DialogSettings);
+      if (client instanceof V20Client) {
+        res.json({ ok: true, api: "v20", v20: await diagnoseV20(client) });
+        return;
+      }
       const answer = await client.call("info", {});
       res.json({ ok: true, info: licenseSummary(answer.data) });
     } catch (err) {
@@ -151,7 +169,7 @@ export = function register(RED: NodeAPI): void {
     }
   });
 
-  async function sendList(res: Response, kind: string, client: WebApiClient): Promise<void> {
+  async function sendList(res: Response, kind: string, client: PbxClient): Promise<void> {
     if (!isListKind(kind)) {
       res.status(404).json({ ok: false, code: "BAD_PARAM", message: `unknown list "${kind.slice(0, 40)}"` });
       return;
@@ -175,7 +193,7 @@ export = function register(RED: NodeAPI): void {
   // Typed settings make the runtime contact a host of the caller's choosing (like Test connection):
   // write permission. Look-ups of a deployed PBX (the GET above) need read only.
   RED.httpAdmin.post("/3cx-config/lists/:kind", RED.auth.needsPermission("3cx-config.write"), async (req: Request, res: Response) => {
-    let client: WebApiClient | undefined;
+    let client: PbxClient | undefined;
     try {
       client = clientFor((req.body ?? {}) as DialogSettings);
       await sendList(res, String(req.params.kind), client);

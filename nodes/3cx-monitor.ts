@@ -26,6 +26,7 @@ import {
 } from "../src/monitor";
 import { MonitorExtras } from "./shared/monitor-extras";
 import type { ThreeCxConfigNode } from "./shared/types";
+import { configProblem } from "./shared/config-problems";
 
 interface MonitorDef extends NodeDef {
   server?: string;
@@ -98,9 +99,11 @@ function pollSource(ctx: Ctx): Source {
   const server = config.server ? (RED.nodes.getNode(config.server) as ThreeCxConfigNode | null) : null;
   const engine = server?.engine;
   if (!engine) {
-    ctx.status({ fill: "red", shape: "ring", text: t("status.noServer") });
-    node.error(t("error.noServer"));
-    return { onInput: (_m, _s, done) => done(new Error(t("error.noServer"))), stop: () => undefined };
+    const problem = config.server ? configProblem(config.server) : undefined;
+    const message = problem ? `3cx-monitor: ${problem.message}` : t("error.noServer");
+    ctx.status({ fill: "red", shape: "ring", text: problem ? problem.status : t("status.noServer") });
+    node.error(message);
+    return { onInput: (_m, _s, done) => done(new Error(message)), stop: () => undefined };
   }
   const extensions = parseWatchList(config.extensions);
   const queues = parseWatchList(config.queues);

@@ -17,6 +17,7 @@ import { WebApiError } from "../../src/client";
 import { checkNumbers, noteWrite } from "../../src/directory";
 import { StatusTracker } from "./status";
 import type { ThreeCxConfigNode } from "./types";
+import { configProblem } from "./config-problems";
 
 type ActionNodeDef = NodeDef & Record<string, unknown>;
 
@@ -64,15 +65,18 @@ export function registerActionNode(RED: NodeAPI, home: HomeNode): void {
     const nodeMethod = typeof config.method === "string" ? config.method : "";
     const fixedOffer = nodeMethod === "" ? undefined : byName.get(nodeMethod);
     let setupError: Error | undefined;
+    const serverProblem = client ? undefined : configProblem(serverId);
     if (!client) {
       setupError = new ActionError("BAD_CONFIG", serverId === ""
         ? `${type}: no 3CX PBX selected: choose one in the node's PBX field`
-        : `${type}: the selected 3CX PBX configuration is not deployed or did not start (see its error in the log)`);
+        : serverProblem ? `${type}: ${serverProblem.message}`
+          : `${type}: the selected 3CX PBX configuration is not deployed or did not start (see its error in the log)`);
     } else if (nodeMethod !== "" && !fixedOffer) {
       setupError = new ParamError("method", `${type}: method "${shown(nodeMethod)}" is not one of this node's methods (${names})`);
     }
     if (setupError) {
-      status.problem(client ? "status.badMethod" : "status.noServer");
+      if (serverProblem) node.status({ fill: "red", shape: "ring", text: serverProblem.status });
+      else status.problem(client ? "status.badMethod" : "status.noServer");
       node.error(setupError.message);
     }
 
@@ -167,6 +171,8 @@ export function registerActionNode(RED: NodeAPI, home: HomeNode): void {
           throw err instanceof ParamError ? new ParamError(err.field, `${offer.name}: ${err.message}`) : err;
         }
         if (p.finished || !client) return; // closed while fields were read
+        const refused = client.refuses?.(offer.target); // no equivalent on this api: before any request
+        if (refused) throw refused;
         const directory = server?.directory;
         status.begin();
         sent = true;
@@ -186,6 +192,7 @@ export function registerActionNode(RED: NodeAPI, home: HomeNode): void {
           params: result.params,
           durationMs: result.durationMs,
           ...(result.chid === undefined ? {} : { chid: result.chid }),
+          api: client.api, // which interface answered (SPEC §4)
         };
         finish(p, undefined, () => send(msg));
       } catch (err) {

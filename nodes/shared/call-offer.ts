@@ -4,14 +4,14 @@
  * always called exactly once; only the look-up, a read, may be retried by the client.
  */
 import { getMethod, type MethodSpec } from "../../src/catalog";
-import type { WebApiClient } from "../../src/client";
+import type { PbxClient } from "../../src/backends";
 import { encodeValue } from "../../src/resolver";
 import { ActionError } from "./errors";
 import { toTargetParams, type Offer } from "../../src/operations/offers";
 import type { Lookup } from "../../src/operations/operations";
 
 /** The part of the client the action nodes use. */
-type CallingClient = Pick<WebApiClient, "call">;
+type CallingClient = Pick<PbxClient, "call">;
 
 export interface OfferResult {
   readonly data: unknown;

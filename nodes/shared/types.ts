@@ -1,12 +1,15 @@
 /** Shared types of the Node-RED adapters (kept apart: `export =` files can't export types). */
 import type { Node, NodeDef } from "node-red";
-import type { WebApiClient } from "../../src/client";
+import type { ApiKind, PbxClient } from "../../src/backends";
 import type { Directory } from "../../src/directory";
 import type { PollEngine } from "../../src/monitor/engine";
 
 /** The deployed `3cx-config` node: one PBX, one shared client. */
 export interface ThreeCxConfigNode extends Node {
-  readonly client: WebApiClient;
+  /** The WebAPI client or the V20 backend, by `api` (SPEC §3). */
+  readonly client: PbxClient;
+  /** Which interface the nodes use: "webapi" (also a flow saved before `api` existed) or "v20". */
+  readonly api: ApiKind;
   /** The one poll engine of this PBX, shared by all its poll monitors (within pollBudget). */
   readonly engine: PollEngine;
   /** The PBX's base URL, e.g. "https://pbx.example.com:5001" (never the key). */
@@ -24,6 +27,10 @@ export interface ThreeCxConfigDef extends NodeDef {
   /** Requests per second all the poll monitors of this PBX may send together (default 10). */
   pollBudget?: string | number;
   tls?: string;
+  /** "webapi" (default) or "v20"; absent in flows saved before it existed. */
+  api?: string;
+  /** The V20 API client ID (a plain property; its API key is the accessKey credential). */
+  clientId?: string;
 }
 
 export interface ThreeCxConfigCredentials {

@@ -21,6 +21,8 @@ export interface PbxResult {
   durationMs: number;
   /** Requests sent for this call (a V20 method may take several, plus a token request). */
   attempts: number;
+  /** The call id the PBX answered (makecall on WebAPI 3.x). */
+  chid?: string;
 }
 
 export interface PbxCallOptions {
@@ -37,6 +39,8 @@ export interface PbxClient {
   readonly baseUrl: string;
   /** One catalog method with resolved wire params (the WebAPI's text encoding). */
   call(method: string | MethodSpec, params: Readonly<Record<string, string>>, opts?: PbxCallOptions): Promise<PbxResult>;
+  /** The UNSUPPORTED error for a method this interface cannot carry out (checked before anything else), else undefined. */
+  refuses?(method: MethodSpec): Error | undefined;
   /** Aborts everything in flight and queued; later calls are ABORTED. */
   close(): void;
 }

@@ -13,6 +13,7 @@ import { sleep, backoffDelay, parseRetryAfter } from "./backoff";
 import { WebApiError, makeRedactor } from "./errors";
 import { type Answer, type Ctx, type Outcome, badBody, failedFrom, judgeFailure, judgeStatus } from "./failure";
 import { normalizeFqdn } from "./fqdn";
+import { isPlainOnHttpsPage, mayBeSchemeMismatch, otherSchemeUrl, schemeError } from "./scheme";
 import { type ClientOptions, type Settings, checkAccessKey, checkSettings, makeAgent } from "./options";
 import { NoSlot, Slots, type LeaveReason, type Priority } from "./slots";
 
@@ -62,6 +63,9 @@ function specOf(method: string | MethodSpec): MethodSpec {
   return spec;
 }
 
+/** How long a call's last failure waits for the scheme probe (a mismatch answers in milliseconds). */
+const PROBE_WAIT_MS = 1000;
+
 export class WebApiClient {
   /** The interface this client speaks (the PbxClient seam, src/backends). */
   readonly api = "webapi" as const;
@@ -78,6 +82,13 @@ export class WebApiClient {
   /** Methods already warned about (one warning per method for the client's life: a deploy). */
   readonly #warned = new Set<string>();
   #closed = false;
+  /** The PBX has answered in the scheme of baseUrl (so a reset is not a wrong scheme). */
+  #answered = false;
+  /** The scheme probe: started once, on the first failure that a wrong scheme could explain. */
+  #probed = false;
+  #probing: Promise<void> | undefined;
+  /** The PBX address with the scheme its port speaks, when the probe found the other one. */
+  #schemeFix: string | undefined;
 
   constructor(opts: ClientOptions) {
     if (typeof opts !== "object" || opts === null) throw new WebApiError("BAD_CONFIG", "", "client options are required");
@@ -203,6 +214,7 @@ export class WebApiClient {
         // An answer that beat the timer by a hair is still the answer; a cancel or close is not.
         if (run.why && !(run.why === "timeout" && outcome.kind === "answer")) throw this.#stopped(spec, run.why, attempts);
         const ctx: Ctx = { method: spec.name, baseUrl: this.baseUrl, attempts, maxResponseBytes: this.#s.maxResponseBytes, redact: this.#redact };
+        if (outcome.kind === "answer") this.#answered ||= !isPlainOnHttpsPage(outcome.status, outcome.body);
         if (outcome.kind === "answer" && outcome.status >= 200 && outcome.status < 300) {
           // A 2xx is judged by the answer contract and never retried: a write was received.
           const data = this.#parse(outcome, ctx);
@@ -211,18 +223,39 @@ export class WebApiClient {
           return { data, status: outcome.status, durationMs, attempts, ...(chid === undefined ? {} : { chid }) };
         }
         const judged = outcome.kind === "answer" ? judgeStatus(outcome, ctx) : judgeFailure(outcome, ctx);
-        if (!judged.retry || attempts >= maxAttempts) throw judged.error;
+        // Until the PBX has answered once, a reset may mean a wrong scheme: the port is asked beside
+        // the retries, and the last failure waits a moment for the answer.
+        const suspect = !this.#answered && (outcome.kind === "answer" ? isPlainOnHttpsPage(outcome.status, outcome.body) : mayBeSchemeMismatch(outcome.code));
+        const last = !judged.retry || attempts >= maxAttempts;
+        if (suspect) {
+          const probe = this.#probeScheme();
+          if (last && probe) await Promise.race([probe, sleep(Math.min(PROBE_WAIT_MS, deadline - performance.now()), run.ctl.signal)]);
+          if (run.why && run.why !== "timeout") throw this.#stopped(spec, run.why, attempts);
+          if (this.#schemeFix) throw schemeError(spec.name, this.baseUrl, this.#schemeFix, attempts);
+        }
+        if (last) throw judged.error;
         const hinted = outcome.kind === "answer" && (outcome.status === 429 || outcome.status === 503) ? parseRetryAfter(outcome.retryAfter) : undefined;
         const delay = hinted ?? backoffDelay(attempts, this.#s.retryDelayMs);
         if (performance.now() + delay >= deadline) throw judged.error; // no time left to try again
         await sleep(delay, run.ctl.signal);
         if (run.why) throw this.#stopped(spec, run.why, attempts);
+        if (suspect && this.#schemeFix) throw schemeError(spec.name, this.baseUrl, this.#schemeFix, attempts);
       }
     } finally {
       clearTimeout(timer);
       outer?.removeEventListener("abort", onOuter);
       this.#runs.delete(run);
     }
+  }
+
+  /** Starts the one probe of the scheme (shared by every call), unless it has run; its result stays. */
+  #probeScheme(): Promise<void> | undefined {
+    if (this.#probed) return this.#probing;
+    this.#probed = true;
+    this.#probing = otherSchemeUrl(this.baseUrl).then((fix) => {
+      this.#schemeFix = fix;
+    });
+    return this.#probing;
   }
 
   async #attempt(url: string, signal: AbortSignal): Promise<Outcome> {

@@ -71,7 +71,7 @@ export function tlsReason(code: string): string | undefined {
   }
   if (code === "CERT_HAS_EXPIRED") return "the PBX's certificate has expired";
   if (code === "CERT_NOT_YET_VALID") return "the PBX's certificate is not valid yet (check the clocks)";
-  if (code === "ERR_TLS_CERT_ALTNAME_INVALID") return "the PBX's certificate is not made out for the host name in fqdn";
+  if (code === "ERR_TLS_CERT_ALTNAME_INVALID") return "the PBX's certificate is not made out for the host name in the PBX address";
   if (/ALERT_(CERTIFICATE_REQUIRED|BAD_CERTIFICATE|UNKNOWN_CA|CERTIFICATE_UNKNOWN)/.test(code)) {
     return "the PBX wants a client certificate it accepts: check the client certificate in the TLS settings";
   }
@@ -135,7 +135,7 @@ export function judgeStatus(a: Answer, ctx: Ctx): Judged {
   let what = "the PBX answered with an error";
   if (a.status >= 500) what = "the PBX answered with a server error";
   else if (a.status === 429) what = "the PBX is rate limiting requests";
-  else if (a.status >= 300 && a.status < 400) what = "the PBX redirected the request, which is not followed (check the scheme and port in fqdn)";
+  else if (a.status >= 300 && a.status < 400) what = "the PBX redirected the request, which is not followed (check the scheme and port in the PBX address)";
   const retry = a.status >= 500 || a.status === 429;
   const msg = `${method} failed: ${what} (${http}${afterAttempts(ctx)})`;
   return { error: new WebApiError(`HTTP_${a.status}`, method, msg, extra), retry };
@@ -146,7 +146,7 @@ export function badBody(a: Answer, ctx: Ctx): WebApiError {
   const { method } = ctx;
   let what = "is not valid JSON (cut short or garbled)";
   if (a.body.trim() === "") what = "is empty, expected JSON";
-  else if (/^\s*</.test(a.body)) what = "is an HTML page, not JSON: does fqdn point at the 3CX WebAPI?";
+  else if (/^\s*</.test(a.body)) what = "is an HTML page, not JSON: does the PBX address point at the 3CX WebAPI?";
   return new WebApiError("BAD_RESPONSE", method, `${method} failed: the PBX's answer ${what} (HTTP ${a.status})`, {
     status: a.status,
     attempts: ctx.attempts,

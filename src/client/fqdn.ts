@@ -7,7 +7,7 @@ import { configError } from "./errors";
 const EXPECTED = "a host name with an optional port, e.g. pbx.example.com:5001, or a URL such as https://pbx.example.com:5001";
 
 function bad(problem: string): never {
-  throw configError(`fqdn ${problem}: expected ${EXPECTED}`);
+  throw configError(`PBX address ${problem}: expected ${EXPECTED}`); // the dialog's label for fqdn
 }
 
 export function normalizeFqdn(fqdn: string): string {
@@ -28,7 +28,7 @@ export function normalizeFqdn(fqdn: string): string {
   if (url.hostname === "") bad("has no host name");
   if (url.port === "0") bad("has port 0");
   if (!/^\/(webapi\/?)?$/i.test(url.pathname)) {
-    bad("must not contain a path (only a trailing /webapi is allowed; the access key has its own field)");
+    bad("must not contain a path (only a trailing /webapi is allowed; the Access key has its own field)");
   }
   return `${url.protocol}//${url.host}`;
 }

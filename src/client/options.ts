@@ -80,14 +80,14 @@ export function checkSettings(o: ClientOptions): Settings {
 
 /** Printable, no spaces, and not a dot segment ("." or ".." would be resolved away in the path). */
 export function checkAccessKey(key: unknown): string {
-  if (typeof key !== "string" || key === "") throw configError("accessKey is required: set it in the PBX configuration");
+  if (typeof key !== "string" || key === "") throw configError("Access key is empty: enter the WebAPI access key in the PBX configuration");
   if (/[\s\u0000-\u001f\u007f-\u009f]/.test(key) || key === "." || key === "..") {
-    throw configError("accessKey must not contain spaces or control characters");
+    throw configError("Access key must not contain spaces or control characters");
   }
   try {
     encodeURIComponent(key);
   } catch {
-    throw configError("accessKey must be valid Unicode text");
+    throw configError("Access key must be valid Unicode text");
   }
   return key;
 }

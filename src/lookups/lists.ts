@@ -3,7 +3,7 @@
  * Plain TypeScript: the config node's admin routes call it.
  */
 import type { PickList } from "../catalog";
-import type { WebApiClient } from "../client";
+import type { PbxClient } from "../backends/types";
 
 export interface ListItem {
   readonly value: string;
@@ -40,7 +40,7 @@ function extensionLabel(num: string, info: unknown): string {
   return full ? `${num} ${full}` : num;
 }
 
-export async function loadList(client: WebApiClient, kind: PickList, signal?: AbortSignal): Promise<ListItem[]> {
+export async function loadList(client: Pick<PbxClient, "call">, kind: PickList, signal?: AbortSignal): Promise<ListItem[]> {
   const source = LIST_SOURCES[kind];
   const answer = await client.call(source.method, {}, { signal });
   const values = asStrings((answer.data as Record<string, unknown> | null)?.[source.key]);

@@ -6,7 +6,9 @@
 import fs from "node:fs";
 import { parseArgs } from "node:util";
 import { startSimulator } from "./index";
-import type { SimulatorOptions } from "./types";
+import { getMethod } from "../catalog";
+import { FAILING_MODES } from "./http/faults";
+import type { FailingAnswer, Fault, SimulatorOptions } from "./types";
 
 const HELP = `Usage: 3cx-webapi-simulator [options]
 
@@ -26,12 +28,18 @@ Options:
   --webhook-ai            also send an "ai" event after each recording
   --latency <ms>          delay every answer
   --control-port <n>      serve the /_sim control API on this port too (stays up while "down")
-  --strict                writes naming an unknown extension/queue/contact answer 404
+  --lenient               acknowledge writes naming an unknown extension/queue/contact (default:
+                          strict, they answer 404; --strict is still accepted)
+  --version <2|3>         answer like WebAPI 2.1.9 (default) or 3.x (makecall answers a chid,
+                          the 3.0.8 license object with ai and sql)
+  --fail <method=mode>    answer <method> with a failing 200, repeatable; modes: refused
+                          ({"result":false}), null, error-text, error-object, login-page (HTML)
   --quiet                 do not log requests
   -h, --help              show this help
 
 Control API (JSON): GET /_sim lists the endpoints, e.g. GET /_sim/state, POST /_sim/reset,
-POST /_sim/faults {"status":503,"retryAfter":2}, DELETE /_sim/faults, POST /_sim/calls {"from":"420774852529","to":"802"}.`;
+POST /_sim/faults {"status":503,"retryAfter":2}, POST /_sim/faults {"methods":["ext.fwd.set"],"answer":"refused"},
+DELETE /_sim/faults, POST /_sim/calls {"from":"420774852529","to":"802"}.`;
 
 function fail(message: string): never {
   process.stderr.write(`3cx-webapi-simulator: ${message}\n(--help shows the options)\n`);
@@ -65,7 +73,8 @@ async function main(): Promise<void> {
         "ca-file": { type: "string" }, scenario: { type: "boolean" }, "scenario-seed": { type: "string" },
         "scenario-interval": { type: "string" }, "webhook-url": { type: "string" }, "webhook-get": { type: "boolean" },
         "webhook-ai": { type: "boolean" }, latency: { type: "string" }, "control-port": { type: "string" },
-        strict: { type: "boolean" }, quiet: { type: "boolean" }, help: { type: "boolean", short: "h" },
+        strict: { type: "boolean" }, lenient: { type: "boolean" }, version: { type: "string" },
+        fail: { type: "string", multiple: true }, quiet: { type: "boolean" }, help: { type: "boolean", short: "h" },
       },
       strict: true,
     }));
@@ -82,6 +91,14 @@ async function main(): Promise<void> {
   const webhookUrl = values["webhook-url"];
   if (webhookUrl !== undefined && !/^https?:\/\/[^/]/i.test(webhookUrl)) fail("--webhook-url expects an http:// or https:// URL");
   const seed = ms("scenario-seed", values["scenario-seed"]);
+  if (values.version !== undefined && !/^[23]$/.test(values.version)) fail("--version expects 2 or 3");
+  if (values.lenient && values.strict) fail("--lenient and --strict contradict each other");
+  const failing: Fault[] = (values.fail ?? []).map((item) => {
+    const [method, mode] = item.split("=", 2);
+    if (!method || !getMethod(method)) fail(`--fail expects <method>=<mode> with a WebAPI method name, got "${item}"`);
+    if (!mode || !(FAILING_MODES as string[]).includes(mode)) fail(`--fail ${method}= expects one of ${FAILING_MODES.join(", ")}`);
+    return { methods: [method], answer: mode as FailingAnswer };
+  });
   const interval = ms("scenario-interval", values["scenario-interval"]);
 
   const opts: SimulatorOptions = {
@@ -90,7 +107,8 @@ async function main(): Promise<void> {
     httpsPort: port("https-port", values["https-port"], 8443),
     accessKey,
     latencyMs: ms("latency", values.latency),
-    strict: values.strict ?? false,
+    strict: !values.lenient,
+    version: values.version === "3" ? 3 : 2,
     controlPort: values["control-port"] === undefined ? undefined : port("control-port", values["control-port"], 0),
     scenario: values.scenario || seed !== undefined || interval !== undefined ? { seed, intervalMs: interval } : false,
     webhook: webhookUrl ? { url: webhookUrl, method: values["webhook-get"] ? "GET" : "POST", ai: values["webhook-ai"] ?? false } : undefined,
@@ -99,6 +117,7 @@ async function main(): Promise<void> {
   if (opts.httpPort === false && opts.httpsPort === false) fail("at least one of --port and --https-port must be on");
 
   const sim = await startSimulator(opts);
+  for (const f of failing) await sim.faults.add(f);
   if (values["ca-file"]) fs.writeFileSync(values["ca-file"], sim.ca);
   // Before the banner: whoever reads it may send SIGINT at once.
   let stopping = false;
@@ -111,7 +130,8 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
   const lines = [
-    "3CX WebAPI simulator (WebAPI 2.1.9) is running",
+    `3CX WebAPI simulator (WebAPI ${opts.version === 3 ? "3.0.8" : "2.1.9"}, ${opts.strict ? "strict" : "lenient"}) is running`,
+    ...failing.map((f) => `  failing       ${f.methods?.[0]} answers ${f.answer}`),
     sim.httpUrl && `  HTTP          ${sim.httpUrl}`,
     sim.httpsUrl && `  HTTPS         ${sim.httpsUrl}  (self-signed${values["ca-file"] ? `; certificate in ${values["ca-file"]}` : "; --ca-file writes the certificate"})`,
     `  access key    ${keyGiven ? "the key you set (--key / THREECX_SIM_KEY)" : accessKey}`,

@@ -68,7 +68,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
 
   const ctx: WebApiContext = {
     pbx, faults, stats, hung, keyMatches,
-    strict: opts.strict ?? false,
+    strict: opts.strict ?? true,
+    version: opts.version === 3 ? 3 : 2,
     timers: requestTimers,
     latencyMs: fast ? 0 : opts.latencyMs ?? 0,
     log: fast ? undefined : opts.log,

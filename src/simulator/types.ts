@@ -47,8 +47,15 @@ export interface SimulatorOptions {
   fast?: boolean;
   /** One line per WebAPI request (never the key). */
   log?: (line: string) => void;
-  /** Writes naming an unknown extension/queue/group/contact answer 404; creating an existing one 409. */
+  /**
+   * Writes naming an unknown extension/queue/group/contact answer 404, creating an existing one
+   * 409, makecall from a number the PBX does not have 404 (default true; false: lenient, such writes
+   * are acknowledged like the seed shows and change nothing). The seed's own unlisted write targets
+   * (queues 807 and 813, extension 300) are acknowledged either way.
+   */
   strict?: boolean;
+  /** Answer shapes of WebAPI 2.1.9 (default, the seed) or 3.x: makecall answers `{chid}`, the 3.0.8 license object. */
+  version?: 2 | 3;
   /** Also serve the /_sim control API on this port, which stays up while a `down` fault is active. */
   controlPort?: number | false;
   /** Use this certificate instead of generating one. */
@@ -69,6 +76,9 @@ export interface RecordedRequest {
   at: number;
 }
 
+/** The failing-2xx modes: `{"result": false}`, `null`, a JSON error text, an error object, an HTML login page. */
+export type FailingAnswer = "refused" | "null" | "error-text" | "error-object" | "login-page";
+
 export interface Fault {
   /** Only these methods (our names; "info" for the license call). */
   methods?: string[];
@@ -84,6 +94,8 @@ export interface Fault {
   hang?: "headers" | "body";
   /** PBX down: the WebAPI listeners are closed (connections refused) until cleared. */
   down?: boolean;
+  /** A failing answer with status 200, as a real PBX might give one (the body is in `FAILING_ANSWERS`). */
+  answer?: FailingAnswer;
   oversizeBytes?: number;
 }
 

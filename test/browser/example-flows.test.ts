@@ -55,9 +55,6 @@ describe("editor: example flows deployed from the editor (browser)", function ()
     await page.locator(".red-ui-treeList-label:visible", { hasText: MODULE }).click();
     await page.locator(".red-ui-treeList-label:visible", { hasText: name }).click();
     await page.click("#red-ui-clipboard-dialog-ok");
-    // A second example brings the same demo PBX config node: Node-RED asks, and keeps the existing one.
-    const copy = page.locator(".red-ui-notification button", { hasText: "Import copy" });
-    await copy.waitFor({ timeout: 1000 }).then(() => copy.click(), () => undefined);
     await page.mouse.move(at.x, at.y, { steps: 2 });
     await page.mouse.click(at.x, at.y);
     await page.keyboard.press("Escape"); // drop the selection
@@ -141,7 +138,7 @@ describe("editor: example flows deployed from the editor (browser)", function ()
   it("Doorbell call shows the camera: the monitor's event for the simulator's call reaches the debug sidebar", async () => {
     await page.evaluate(() => RED.actions.invoke("core:add-flow"));
     await importExample("Doorbell call shows the camera");
-    // The demo PBX config node is shared with the first example and already points at the simulator.
+    // Its PBX joins the first example's, which already points at the simulator (test/browser/example-import.test.ts).
     const polled = (): number => sim.requests.filter((r) => r.method === "pbx.callsinfo.get").length;
     const before = polled();
     await deploy();

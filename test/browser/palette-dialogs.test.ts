@@ -174,6 +174,28 @@ describe("editor: palette and edit dialogs (browser)", function () {
     await cancel();
   });
 
+  it("the monitor dialog estimates the PBX's poll load and names the watch entries the PBX does not have", async () => {
+    await edit("n-monitor");
+    await page.fill("#node-input-interval", "2");
+    await page.fill("#node-input-extensions", "100-104, 990");
+    await page.dispatchEvent("#node-input-extensions", "change");
+    // 6 entries every 2 s (3 req/s) + the calls list every 2 s (0.5), within the default budget of 10.
+    await page.waitForFunction(() => /3\.5/.test($("#node-3cx-monitor-load").text()), undefined, { timeout: 5000 }).catch(async (e: unknown) => {
+      throw new Error(`load shown: "${await page.innerText("#node-3cx-monitor-load")}", problems ${JSON.stringify(editor.problems)}: ${String(e)}`);
+    });
+    assert.match(await page.innerText("#node-3cx-monitor-load"), /≈ 3\.5 requests\/s .*budget 10/);
+    await page.fill("#node-input-extensions", "100-199");
+    await page.dispatchEvent("#node-input-extensions", "change");
+    // 100 entries want 50 req/s: the budget caps them at 10 (+0.5) and each is read every 10 s.
+    await page.waitForFunction(() => /10\.5/.test($("#node-3cx-monitor-load").text()), undefined, { timeout: 5000 });
+    assert.match(await page.innerText("#node-3cx-monitor-load"), /every 10 s/);
+    await page.fill("#node-input-extensions", "100, 101, 990");
+    await page.dispatchEvent("#node-input-extensions", "change");
+    await page.waitForFunction(() => /990/.test($("#node-3cx-monitor-unknown").text()), undefined, { timeout: 10000 });
+    assert.doesNotMatch(await page.innerText("#node-3cx-monitor-unknown"), /\b10[01]\b/, "the PBX has 100 and 101");
+    await cancel();
+  });
+
   it("shows a saved node's values in its dialog (the README picture)", async () => {
     await edit("n-makecall");
     await page.waitForSelector("#node-3cx-row-first .red-ui-typedInput-container", { state: "visible" });

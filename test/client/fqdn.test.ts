@@ -23,12 +23,12 @@ describe("client: normalizeFqdn", () => {
   }
 
   const rejected: Array<[string, RegExp]> = [
-    ["", /fqdn is empty/],
-    ["   ", /fqdn is empty/],
-    ["ftp://pbx.example.com", /fqdn must use http:\/\/ or https:\/\/, not ftp:\/\//],
+    ["", /PBX address is empty/],
+    ["   ", /PBX address is empty/],
+    ["ftp://pbx.example.com", /PBX address must use http:\/\/ or https:\/\/, not ftp:\/\//],
     ["ws://pbx.example.com", /not ws:\/\//],
     ["pbx.example.com/api", /must not contain a path/],
-    ["https://pbx.example.com/webapi/K3y-SECRET-zz9/", /must not contain a path.*access key has its own field/],
+    ["https://pbx.example.com/webapi/K3y-SECRET-zz9/", /must not contain a path.*Access key has its own field/],
     ["pbx.example.com?x=1", /query/],
     ["pbx.example.com#frag", /fragment/],
     ["https://user:K3y-SECRET-zz9@pbx.example.com", /user name or password/],
@@ -42,7 +42,7 @@ describe("client: normalizeFqdn", () => {
     ["pbx.exa\u0000mple.com", /not allowed/],
   ];
   for (const [input, message] of rejected) {
-    it(`rejects ${JSON.stringify(input)} with BAD_CONFIG naming fqdn and what was expected`, () => {
+    it(`rejects ${JSON.stringify(input)} with BAD_CONFIG naming the PBX address and what was expected`, () => {
       let err: unknown;
       try {
         normalizeFqdn(input);
@@ -51,7 +51,7 @@ describe("client: normalizeFqdn", () => {
       }
       assert.ok(err instanceof WebApiError, `threw ${String(err)}`);
       assert.equal(err.code, "BAD_CONFIG");
-      assert.match(err.message, /^fqdn /);
+      assert.match(err.message, /^PBX address /);
       assert.match(err.message, message);
       assert.match(err.message, /expected a host name with an optional port/);
       assertNoSecret(err); // a pasted WebAPI URL's key is never echoed

@@ -135,13 +135,13 @@ describe("client: requests", () => {
         return true;
       });
     };
-    bad({ accessKey: "" }, /^accessKey is required/);
-    bad({ accessKey: "K3y SECRET" }, /^accessKey must not contain spaces/);
-    bad({ accessKey: ".." }, /^accessKey/);
+    bad({ accessKey: "" }, /^Access key is empty/);
+    bad({ accessKey: "K3y SECRET" }, /^Access key must not contain spaces/);
+    bad({ accessKey: ".." }, /^Access key/);
     bad({ timeout: 0 }, /^timeout must be a whole number/);
     bad({ maxConcurrent: 1.5 }, /^maxConcurrent/);
     bad({ retries: -1 }, /^retries/);
     bad({ maxResponseBytes: "5MB" }, /^maxResponseBytes/);
-    bad({ fqdn: "ftp://x" }, /^fqdn/);
+    bad({ fqdn: "ftp://x" }, /^PBX address/);
   });
 });

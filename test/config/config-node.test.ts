@@ -84,6 +84,29 @@ describe("3cx-config node", function () {
     await assert.rejects(cfg.client.call("info", {}), (err: { code?: string }) => err.code === "ABORTED");
   });
 
+  it("without an access key: the nodes using it say so in their status and log, naming the field", async () => {
+    const pbxModule = nodeModule("3cx-pbx");
+    const monitorModule = nodeModule("3cx-monitor");
+    await helper.load([configModule, pbxModule, monitorModule], [
+      { id: "t", type: "tab" },
+      { id: "cfg", type: "3cx-config", name: "Office PBX", fqdn: sim.httpUrl, timeout: 2000, maxConcurrent: 4 },
+      { id: "pbx", z: "t", type: "3cx-pbx", server: "cfg", method: "info", wires: [] },
+      { id: "mon", z: "t", type: "3cx-monitor", server: "cfg", source: "poll", interval: 10, events: ["pbx.down"], wires: [] },
+    ], {});
+    assert.equal(helper.getNode("cfg"), null, "the config node did not start");
+    // Statuses set while the nodes start: the helper spies on the Node prototype's status().
+    const spy = (helper as unknown as { _NodePrototype: { status: { getCalls(): Array<{ thisValue: { id: string }; args: [{ text?: string }] }> } } })._NodePrototype.status;
+    const statusOf = (id: string): string | undefined => spy.getCalls().filter((c) => c.thisValue.id === id).map((c) => c.args[0].text).pop();
+    // The helper's RED._ gives the message keys (the real texts: test/browser/example-import.test.ts).
+    assert.equal(statusOf("pbx"), "3cx-config.status.noKey");
+    assert.equal(statusOf("mon"), "3cx-config.status.noKey");
+    const log = helper.log().args.map((a) => a[0] as { level: number; id?: string; msg?: unknown });
+    const errorOf = (id: string): string => String(log.find((e) => e.id === id && e.level === 20)?.msg ?? "");
+    assert.match(errorOf("cfg"), /3cx-config\.errors\.no-key/);
+    assert.match(errorOf("pbx"), /^3cx-pbx: 3cx-config\.errors\.no-key$/);
+    assert.match(errorOf("mon"), /^3cx-monitor: 3cx-config\.errors\.no-key$/);
+  });
+
   describe("test-connection endpoint", () => {
     const post = (body: Record<string, unknown>) => helper.request().post("/3cx-config/test").send(body);
 
@@ -103,6 +126,30 @@ describe("3cx-config node", function () {
       await loadConfig(sim.httpUrl);
       const res = await post({ id: "cfg", fqdn: sim.httpUrl, accessKey: "__PWRD__" });
       assert.equal(res.body.ok, true);
+    });
+
+    it("tests what the dialog shows: a cleared key field is an empty key, not the saved one, and nothing is sent", async () => {
+      await loadConfig(sim.httpUrl);
+      const before = sim.requests.length;
+      const res = await post({ id: "cfg", fqdn: sim.httpUrl, accessKey: "" });
+      assert.equal(res.body.ok, false);
+      assert.equal(res.body.code, "BAD_CONFIG");
+      assert.match(res.body.message, /^Access key is empty/);
+      assert.equal(sim.requests.length, before, "no request with the saved key");
+      assert.ok(!JSON.stringify(res.body).includes(KEY));
+    });
+
+    it("says which scheme the port speaks when the PBX address has the other one (both sides)", async () => {
+      await loadConfig(sim.httpUrl);
+      const plain = new URL(sim.httpUrl).port;
+      const tlsPort = new URL(sim.httpsUrl).port;
+      const one = await post({ fqdn: `https://127.0.0.1:${plain}`, accessKey: KEY });
+      assert.equal(one.body.code, "TLS");
+      assert.match(one.body.message, new RegExp(`answered plain HTTP at https://127\\.0\\.0\\.1:${plain}: try http://127\\.0\\.0\\.1:${plain} as the PBX address$`));
+      const two = await post({ fqdn: `http://127.0.0.1:${tlsPort}`, accessKey: KEY });
+      assert.equal(two.body.code, "TLS");
+      assert.match(two.body.message, new RegExp(`answered HTTPS at http://127\\.0\\.0\\.1:${tlsPort}: try https://127\\.0\\.0\\.1:${tlsPort} as the PBX address$`));
+      assert.ok(!JSON.stringify([one.body, two.body]).includes(KEY));
     });
 
     it("says AUTH for a wrong key", async () => {
@@ -150,7 +197,7 @@ describe("3cx-config node", function () {
       await loadConfig(sim.httpUrl);
       const res = await post({ fqdn: "ftp://pbx", accessKey: KEY });
       assert.equal(res.body.code, "BAD_CONFIG");
-      assert.match(res.body.message, /fqdn/);
+      assert.match(res.body.message, /PBX address/);
     });
   });
 

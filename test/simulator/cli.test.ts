@@ -81,6 +81,23 @@ describe("simulator: CLI", () => {
     assert.equal(await d.exited, 0);
   });
 
+  it("--version 3, --fail <method=mode> and --lenient", async () => {
+    const r = run(["--port", "0", "--https-port", "off", "--quiet", "--version", "3", "--fail", "ext.fwd.set=refused", "--fail", "makecall=login-page", "--lenient"]);
+    running.push(r);
+    const http = await waitFor(() => /HTTP +(http:\/\/127\.0\.0\.1:\d+)/.exec(r.out())?.[1], 10_000, "the URL");
+    assert.match(r.out(), /WebAPI 3\.0\.8, lenient/);
+    assert.match(r.out(), /failing +ext\.fwd\.set answers refused/);
+    assert.equal((JSON.parse((await request(webapiUrl(http, "simulator-key", "info"))).body) as { version: string }).version, "3.0.8 20.1");
+    assert.equal((await request(webapiUrl(http, "simulator-key", "ext.fwd.set", { num: "102" }))).body, `{"result":false}`);
+    assert.match((await request(webapiUrl(http, "simulator-key", "makecall", { first: "102", second: "103" }))).body, /^<!DOCTYPE html>/);
+    assert.equal((await request(webapiUrl(http, "simulator-key", "ext.queueglobal.set", { num: "999", log: "on" }))).body, `{"result":true}`, "lenient");
+    r.child.kill("SIGINT");
+    assert.equal(await r.exited, 0);
+    const bad = run(["--fail", "ext.fwd.set=teapot"]);
+    assert.equal(await bad.exited, 2);
+    assert.match(bad.out(), /--fail ext\.fwd\.set= expects one of refused, null, error-text, error-object, login-page/);
+  });
+
   it("refuses an unknown flag or a bad value with exit code 2", async () => {
     const r = run(["--bogus"]);
     assert.equal(await r.exited, 2);

@@ -164,25 +164,37 @@ describe("simulator: contact.find matching rules", () => {
   });
 });
 
-describe("simulator: strict mode", () => {
+describe("simulator: strict mode (the default)", () => {
   let sim: Simulator;
   before(async () => {
-    sim = await startSimulator({ httpsPort: false, strict: true });
+    sim = await startSimulator({ httpsPort: false });
   });
   after(() => sim.close());
 
-  it("answers 404 to a write naming an unknown queue or extension, 409 to creating an existing one", async () => {
-    const agents = await call(sim, "queue.agents.set", { num: "807", members: "101" });
-    assert.deepEqual([agents.status, agents.json], [404, { error: "Unknown queue 807" }]);
-    assert.equal((await call(sim, "ext.update", { num: "300", firstname: "X" })).status, 404);
-    const exists = await call(sim, "ext.new", { num: "100" });
-    assert.deepEqual([exists.status, exists.json], [409, { error: "extension 100 already exists" }]);
+  it("answers 404 to a write or call control naming an unknown queue or extension, 409 to creating an existing one", async () => {
+    const agents = await call(sim, "queue.agents.set", { num: "808", members: "101" });
+    assert.deepEqual([agents.status, agents.json], [404, { error: "Unknown queue 808" }]);
+    assert.equal((await call(sim, "ext.update", { num: "301", firstname: "X" })).status, 404);
+    assert.deepEqual((await call(sim, "ext.fwd.set", { num: "999", status: "Away" })).json, { error: "Unknown extension 999" });
+    assert.deepEqual((await call(sim, "makecall", { first: "999", second: "101" })).json, { error: "Unknown number 999" });
+    assert.equal((await call(sim, "drop", { num: "999" })).status, 404);
+    const exists = await call(sim, "ext.new", { num: "101" });
+    assert.deepEqual([exists.status, exists.json], [409, { error: "extension 101 already exists" }]);
   });
 
-  it("still acknowledges the same writes without strict (the seed's own examples)", async () => {
-    const lenient = await startSimulator({ httpsPort: false });
+  it("acknowledges exactly the seed's own contradictions (queues 807, 813, extension 300, contact 5, ext.new 100), changing nothing", async () => {
+    assert.deepEqual((await call(sim, "queue.agents.set", { num: "807", members: "101" })).json, { result: true });
+    assert.deepEqual((await call(sim, "ext.update", { num: "300", firstname: "X" })).json, { result: "Update extension" });
+    assert.deepEqual((await call(sim, "contact.del", { id: "5" })).json, { result: "Delete contact" });
+    assert.deepEqual((await call(sim, "ext.new", { num: "100" })).json, { result: "Create extension" });
+    assert.deepEqual((await call(sim, "all.queue.get")).json, { nums: ["820", "802", "804"] });
+  });
+
+  it("lenient on request: the same writes are acknowledged", async () => {
+    const lenient = await startSimulator({ httpsPort: false, strict: false });
     try {
-      assert.deepEqual((await call(lenient, "queue.agents.set", { num: "807", members: "101" })).json, { result: true });
+      assert.deepEqual((await call(lenient, "queue.agents.set", { num: "808", members: "101" })).json, { result: true });
+      assert.deepEqual((await call(lenient, "ext.fwd.set", { num: "999" })).json, { result: true });
       assert.deepEqual((await call(lenient, "all.queue.get")).json, { nums: ["820", "802", "804"] });
     } finally {
       await lenient.close();

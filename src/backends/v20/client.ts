@@ -159,14 +159,48 @@ export class V20Client implements PbxClient {
     this.#tokens.manager.invalidate(token);
   }
 
+  refuses(spec: MethodSpec): WebApiError | undefined {
+    const mapping = V20_METHODS[spec.name];
+    if (mapping && mapping.kind === "mapped") return undefined;
+    const why = mapping?.reason ?? "not mapped";
+    return new WebApiError("UNSUPPORTED", spec.name,
+      `${spec.name} is not available on the 3CX V20 API (${why}); nothing was sent. Use api "webapi" (the WebAPI add-on) for it`, { attempts: 0 });
+  }
+
+  /**
+   * One GET for Test connection: the status instead of an error for a refusal (403, 404), so each
+   * permission can be told apart. A token problem still throws (AUTH, UNREACHABLE, …).
+   */
+  async probe(path: string, query?: Readonly<Record<string, string>>): Promise<{ status: number; data: unknown }> {
+    if (this.#closed) throw this.#aborted("Test connection", "closed", 0);
+    const token = await this.bearer();
+    const ctl = new AbortController();
+    const timer = setTimeout(() => ctl.abort(), this.#s.timeout);
+    try {
+      const outcome = await this.#attempt({ verb: "GET", path, query }, token, ctl.signal);
+      if (outcome.kind === "failed") {
+        if (ctl.signal.aborted) throw this.#stopped("Test connection", "timeout", 1);
+        throw judgeFailure(outcome, { method: "Test connection", baseUrl: this.baseUrl, attempts: 1, maxResponseBytes: this.#s.maxResponseBytes, redact: this.#secrets.redact }).error;
+      }
+      const reply = outcome.reply;
+      if (reply.version) this.#version = reply.version;
+      if (reply.status === 401) this.invalidateToken(token);
+      let data: unknown;
+      try {
+        data = reply.body.trim() ? JSON.parse(reply.body) as unknown : undefined;
+      } catch {
+        data = undefined;
+      }
+      return { status: reply.status, data };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   async call(method: string | MethodSpec, params: Readonly<Record<string, string>>, opts: PbxCallOptions = {}): Promise<PbxResult> {
     const spec = specOf(method);
     const mapping = V20_METHODS[spec.name];
-    if (!mapping || mapping.kind === "unsupported") {
-      const why = mapping?.reason ?? "not mapped";
-      throw new WebApiError("UNSUPPORTED", spec.name,
-        `${spec.name} is not available on the 3CX V20 API (${why}); nothing was sent. Use api "webapi" (the WebAPI add-on) for it`, { attempts: 0 });
-    }
+    if (!mapping || mapping.kind === "unsupported") throw this.refuses(spec) as WebApiError;
     const signal = opts.signal;
     if (this.#closed) throw this.#aborted(spec.name, "closed", 0);
     if (signal?.aborted) throw this.#aborted(spec.name, "cancelled", 0);
@@ -183,6 +217,51 @@ export class V20Client implements PbxClient {
       return await this.#run(spec, params, (x) => mapping.run(x, params), signal);
     } finally {
       this.#slots.release(priority);
+    }
+  }
+
+  /**
+   * `GET {path}` of Call Control for the V20 monitor (#15: its read after a WebSocket Upsert, and
+   * the resync's `GET /callcontrol`): monitor priority in the slots, the token and retries of any
+   * read, JSON parsed; a 404 resolves `null` (the participant is gone). Not a catalog method: no
+   * flow calls it, so its answer has no seed shape to be held to.
+   */
+  async readCallControl(path: string, signal?: AbortSignal): Promise<unknown> {
+    const method = "callcontrol";
+    if (!/^\/callcontrol(\/|$)/.test(path)) throw configError(`readCallControl: ${JSON.stringify(path.slice(0, 40))} is not a Call Control path`);
+    if (this.#closed) throw this.#aborted(method, "closed", 0);
+    if (signal?.aborted) throw this.#aborted(method, "cancelled", 0);
+    const wait = this.#slots.acquire(signal, "monitor");
+    if (wait) {
+      try {
+        await wait;
+      } catch (e) {
+        throw this.#aborted(method, e instanceof NoSlot ? e.reason : "cancelled", 0);
+      }
+    }
+    const run: Run = { ctl: new AbortController() };
+    const stop = (why: StopReason): void => {
+      run.why ??= why;
+      run.ctl.abort();
+    };
+    const timer = setTimeout(stop, this.#s.timeout, "timeout");
+    const onOuter = (): void => stop("cancelled");
+    signal?.addEventListener("abort", onOuter, { once: true });
+    if (this.#closed) stop("closed");
+    this.#runs.add(run);
+    const state = { attempts: 0, status: 0 };
+    try {
+      const reply = await this.#send(method, { verb: "GET", path }, true, run, state, performance.now() + this.#s.timeout);
+      return this.#parse(method, reply, state.attempts) ?? null;
+    } catch (e) {
+      if (e instanceof WebApiError && e.status === 404 && !run.why) return null;
+      if (run.why && !(e instanceof WebApiError && (e.code === "TIMEOUT" || e.code === "ABORTED"))) throw this.#stopped(method, run.why, state.attempts);
+      throw e;
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onOuter);
+      this.#runs.delete(run);
+      this.#slots.release("monitor");
     }
   }
 

@@ -3,18 +3,22 @@
  * in-memory PBX. Answer shapes follow the seed exactly (reference §1).
  *
  * Unknown things (our design; the real errors are undocumented): a read of an unknown extension,
- * queue, group or contact answers 404. A write naming one is acknowledged like the seed shows and
- * changes nothing (the seed itself writes to queue 807 and extension 300, which its lists do not
- * have); with `strict` it answers 404, and creating something that exists answers 409.
+ * queue, group or contact answers 404. Strict (the default), a write naming one answers 404 and
+ * creating something that exists 409, except where the seed's own examples do it (SEED_EXCEPTIONS);
+ * lenient, such writes are acknowledged like the seed shows and change nothing.
  */
 import { ApiError, type Params } from "./validate";
 import { CONTACT_DATA_FIELDS, type Extension, type Queue, type QueueSettings, type RingGroup } from "../pbx/model";
 import { findContacts } from "../pbx/phonebook";
+import { LICENSE_3_0_8, SEED_EXCEPTIONS } from "../pbx/seed";
 import type { PbxState } from "../pbx/state";
+import { chidOf } from "../webhooks/format";
 
 export interface HandlerContext {
   readonly pbx: PbxState;
   readonly strict: boolean;
+  /** 2: WebAPI 2.1.9 answers (the seed); 3: 3.x (makecall answers a chid, the 3.0.8 license). */
+  readonly version: 2 | 3;
 }
 
 type Handler = (p: Params, ctx: HandlerContext) => unknown;
@@ -29,13 +33,13 @@ function found<T>(value: T | undefined, what: string, id: string): T {
   return value;
 }
 
-/** The target of a write: undefined (write ignored) unless strict, where it is a 404. */
+/** The target of a write: undefined (write ignored) when lenient or one of the seed's unlisted numbers; else strict 404. */
 function target<T>(ctx: HandlerContext, value: T | undefined, what: string, id: string): T | undefined {
-  return ctx.strict ? found(value, what, id) : value;
+  return ctx.strict && !SEED_EXCEPTIONS.has(`${what} ${id}`) ? found(value, what, id) : value;
 }
 
 function mustNotExist(ctx: HandlerContext, exists: boolean, what: string, id: string): boolean {
-  if (exists && ctx.strict) throw new ApiError(409, `${what} ${id} already exists`);
+  if (exists && ctx.strict && !SEED_EXCEPTIONS.has(`create ${what} ${id}`)) throw new ApiError(409, `${what} ${id} already exists`);
   return !exists;
 }
 
@@ -44,9 +48,9 @@ const queue = (c: HandlerContext, num: string): Queue => found(c.pbx.queues.get(
 const group = (c: HandlerContext, num: string): RingGroup => found(c.pbx.ringGroups.get(num), "ring group", num);
 const split = (v: string): string[] => v.split(",").map((s) => s.trim()).filter((s) => s !== "");
 
-/** Call control on `num` (strict: it must be an extension), answered with the action's verb. */
+/** Call control on `num` (strict: an extension, or a DN with a leg in a call), answered with the action's verb. */
 const callControl = (result: string, act: (p: Params, pbx: PbxState) => unknown): Handler => (p, c) => {
-  target(c, c.pbx.extensions.get(p.num), "extension", p.num);
+  if (c.pbx.calls.callsOf(p.num).length === 0) target(c, c.pbx.extensions.get(p.num), "extension", p.num);
   act(p, c.pbx);
   return verb(result);
 };
@@ -83,9 +87,12 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
   // Always computed: the seed's callsinfo answer is exactly the starting calls.
   "pbx.callsinfo.get": (_p, c) => c.pbx.calls.callsInfoView(),
   makecall: (p, c) => {
-    c.pbx.makeCall(p.first, p.second);
-    // 2.1.9 echoes the two numbers (3.x would answer a chid).
-    return { first: p.first, second: p.second };
+    // first may be an extension, queue, ring group or IVR (or a CFD app, which the simulator has none of).
+    const known = c.pbx.extensions.has(p.first) || c.pbx.queues.has(p.first) || c.pbx.ringGroups.has(p.first) || c.pbx.ivrs.some((i) => i.num === p.first);
+    if (c.strict && !known) throw new ApiError(404, `Unknown number ${p.first}`);
+    const call = c.pbx.makeCall(p.first, p.second);
+    // 2.1.9 echoes the two numbers; 3.x answers the call's chid (which its webhooks carry).
+    return c.version === 3 ? { chid: chidOf(call) } : { first: p.first, second: p.second };
   },
   // Call control acts on any DN with a leg in a call (the seed's calls are between DNs such as
   // 1739 that are not extensions); nothing to act on is still acknowledged, as the seed shows.
@@ -96,7 +103,7 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
   join: callControl("Join", () => undefined),
 
   // --- directory ---
-  info: (_p, c) => ({ ...c.pbx.license }),
+  info: (_p, c) => (c.version === 3 ? { ...LICENSE_3_0_8 } : { ...c.pbx.license }),
   "all.line.get": (_p, c) => ({ nums: c.pbx.lines.map((l) => l.num) }),
   "all.ext.get": (_p, c) => ({ nums: [...c.pbx.extensions.keys()] }),
   "all.registered.get": (_p, c) => ({ nums: c.pbx.registered() }),

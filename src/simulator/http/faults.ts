@@ -2,7 +2,22 @@
  * Active faults and how a matching request picks one. `down` is not per request (the listeners are
  * closed while a down fault is active), so it never matches a request and ignores methods/times.
  */
-import type { Fault } from "../types";
+import type { FailingAnswer, Fault } from "../types";
+
+/** The body and type of each failing-2xx mode (our guesses at what a real PBX does wrong; none is documented). */
+export const FAILING_ANSWERS: Readonly<Record<FailingAnswer, { readonly body: string; readonly contentType: string }>> = {
+  refused: { body: `{"result":false}`, contentType: "application/json; charset=utf-8" },
+  null: { body: "null", contentType: "application/json; charset=utf-8" },
+  "error-text": { body: `"Extension not found"`, contentType: "application/json; charset=utf-8" },
+  "error-object": { body: `{"error":"Extension not found"}`, contentType: "application/json; charset=utf-8" },
+  "login-page": {
+    body: "<!DOCTYPE html><html><head><title>3CX Phone System - Login</title></head><body><form action=\"/webclient/\">"
+      + "<input name=\"username\"><input name=\"password\" type=\"password\"></form></body></html>",
+    contentType: "text/html; charset=utf-8",
+  },
+};
+
+export const FAILING_MODES = Object.keys(FAILING_ANSWERS) as FailingAnswer[];
 
 export class FaultList {
   private list: Fault[] = [];
@@ -55,6 +70,7 @@ export function validateFault(f: Fault): Fault {
   if (f.contentType !== undefined && typeof f.contentType !== "string") throw bad("contentType must be a string");
   if (f.drop !== undefined && !DROPS.includes(f.drop)) throw bad(`drop must be one of ${DROPS.join(", ")}`);
   if (f.hang !== undefined && !HANGS.includes(f.hang)) throw bad(`hang must be one of ${HANGS.join(", ")}`);
+  if (f.answer !== undefined && !(FAILING_MODES as string[]).includes(f.answer)) throw bad(`answer must be one of ${FAILING_MODES.join(", ")}`);
   return { ...f };
 }
 

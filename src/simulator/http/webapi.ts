@@ -15,11 +15,12 @@ import { ApiError, validateParams } from "../api/validate";
 import type { PbxState } from "../pbx/state";
 import type { Timers } from "../timers";
 import type { Fault, RecordedRequest, SimulatorStats } from "../types";
-import { oversizeBody, type FaultList } from "./faults";
+import { FAILING_ANSWERS, oversizeBody, type FaultList } from "./faults";
 
 export interface WebApiContext {
   readonly pbx: PbxState;
   readonly strict: boolean;
+  readonly version: 2 | 3;
   readonly faults: FaultList;
   readonly stats: SimulatorStats;
   readonly timers: Timers;
@@ -58,7 +59,7 @@ function normalAnswer(ctx: WebApiContext, key: string, path: string, httpMethod:
   const handler = spec && HANDLERS[spec.name];
   if (!spec || !handler) return errorAnswer(404, "Unknown method");
   try {
-    return json(200, handler(validateParams(spec, query), { pbx: ctx.pbx, strict: ctx.strict }));
+    return json(200, handler(validateParams(spec, query), { pbx: ctx.pbx, strict: ctx.strict, version: ctx.version }));
   } catch (err) {
     if (err instanceof ApiError) return errorAnswer(err.status, err.message);
     return errorAnswer(500, "Internal simulator error");
@@ -121,6 +122,7 @@ export async function handleWebApi(
 
   let answer: Answer;
   if (fault?.status !== undefined || fault?.body !== undefined) answer = cannedAnswer(fault);
+  else if (fault?.answer !== undefined) answer = { status: 200, body: Buffer.from(FAILING_ANSWERS[fault.answer].body), contentType: FAILING_ANSWERS[fault.answer].contentType };
   else if (fault?.oversizeBytes !== undefined) answer = { status: 200, body: oversizeBody(fault.oversizeBytes), contentType: JSON_TYPE };
   else if (fault?.refuseKey) answer = errorAnswer(401, "Invalid access key");
   else answer = normalAnswer(ctx, key, path, httpMethod, query);

@@ -45,6 +45,20 @@ const contact = (id: number, name: string, lastName: string, company: string, nu
   ...numbers,
 });
 
+/** The 3.0.8 license object (reference §1.1), in its key order: callRecords gone, sql and ai new. */
+export const LICENSE_3_0_8 = {
+  product: "3CX REST API", version: "3.0.8 20.1", release: "Webhooks", licenseExpire: "14.10.2033 21:32:17",
+  clientLicensesNum: "999", concurrentCalls: 32, sql: true, api: true, ai: true, quality: false,
+} as const;
+
+/**
+ * Where the seed's write examples contradict its own lists: they write to queues 807 and 813,
+ * extension 300 and contact 5, which the lists lack, and create extension 100, which exists. A
+ * strict simulator acknowledges exactly these like the seed shows (changing nothing), so every seed
+ * example still gets the seed's answer; any other unknown number is a 404 (an existing one 409).
+ */
+export const SEED_EXCEPTIONS: ReadonlySet<string> = new Set(["queue 807", "queue 813", "extension 300", "contact 5", "create extension 100"]);
+
 export function seedData(): SeedData {
   return {
     license: {

@@ -45,12 +45,17 @@ export function recordingName(call: Call): string {
 
 const hex = (n: number, width: number) => n.toString(16).padStart(width, "0").slice(-width);
 
+/** The call-chain GUID of a call (v3 webhooks; makecall's answer on WebAPI 3.x): stable per call. */
+export function chidOf(call: Call): string {
+  return `00000000-01dc-${hex(call.startedAt.getTime() >>> 16, 4)}-${hex(call.startedAt.getTime(), 4)}-64b0${hex(call.callID, 8)}`;
+}
+
 function common(call: Call, pbx: PbxState): WebhookPayload {
   const inbound = call.direction === "Inbound";
   const external = call.direction !== "Internal";
   const phonebook = external ? phonebookName(pbx.contacts.values(), call.meta.party) : "";
   return {
-    chid: `00000000-01dc-${hex(call.startedAt.getTime() >>> 16, 4)}-${hex(call.startedAt.getTime(), 4)}-64b0${hex(call.callID, 8)}`,
+    chid: chidOf(call),
     inbound_did: inbound ? call.meta.line?.did ?? "" : external ? call.meta.party : "",
     sip_displayname: "",
     phonebook,

@@ -46,7 +46,7 @@ describe("action nodes: friendly operations", function () {
       assert.equal(ctx.sim.requests.length, 1);
       assert.equal(agent().queueLogin["802"], true);
       assert.deepEqual(out.threecx && { ...(out.threecx as object), durationMs: 0 },
-        { method: "ext.queue.set", operation: "agent.login", params: { num: "102", queue: "802", log: "on" }, durationMs: 0 });
+        { method: "ext.queue.set", operation: "agent.login", params: { num: "102", queue: "802", log: "on" }, durationMs: 0, api: "webapi" });
       assert.deepEqual(out.payload, { result: true });
     });
 

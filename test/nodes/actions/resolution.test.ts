@@ -33,7 +33,7 @@ const field = (param: string, value: string, type = "str"): Record<string, strin
   ({ [fieldProp(param)]: value, [typeProp(param)]: type });
 
 describe("action nodes: parameter resolution and msg.method", function () {
-  const ctx = useSimulator();
+  const ctx = useSimulator(undefined, false); // lenient: these tests send numbers the PBX does not have (resolution, not the PBX, is under test)
 
   for (const c of CASES) {
     const otherValue = c.other === "min_len" ? "3" : c.other === "members" ? "101,103" : "x";

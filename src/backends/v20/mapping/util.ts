@@ -51,5 +51,5 @@ export const mapped = (confidence: Confidence, request: string, run: (x: Exchang
 /** Refuses a parameter that has no V20 equivalent, before anything is sent. */
 export function noEquivalent(x: Exchange, p: Params, names: readonly string[], why: string): void {
   const given = names.filter((n) => p[n] !== undefined && p[n] !== "");
-  if (given.length > 0) throw fail(x, "UNSUPPORTED", `${given.join(", ")} ${given.length > 1 ? "have" : "has"} no equivalent on the 3CX V20 API (${why}); nothing was sent`);
+  if (given.length > 0) throw fail(x, "UNSUPPORTED", `${given.join(", ")} ${given.length > 1 ? "have" : "has"} no equivalent on the 3CX V20 API (${why}); the request was not sent`);
 }
