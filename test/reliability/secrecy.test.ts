@@ -41,6 +41,11 @@ const PATHS: Path[] = [
   { id: "echo", type: "3cx-pbx", server: "cfg", props: { method: "all.group.get" }, payload: {}, code: "HTTP_500" },
   { id: "noDevice", type: "3cx-call", server: "cfg", props: { method: "call.answer" }, payload: "103", code: "NO_DEVICE" },
   { id: "noServer", type: "3cx-pbx", server: "", props: { method: "info" }, payload: {}, code: "BAD_CONFIG" },
+  // Failing 200s (#12), the key echoed inside each: the message, msg.threecx.answer and the log must not show it.
+  { id: "refused", type: "3cx-ext", server: "cfg", props: { method: "ext.queueglobal.set" }, payload: { num: "102", log: "on" }, code: "REFUSED" },
+  { id: "pbxError", type: "3cx-ext", server: "cfg", props: { method: "ext.info.get" }, payload: "102", code: "PBX_ERROR" },
+  { id: "nullAnswer", type: "3cx-call", server: "cfg", props: { method: "makecall" }, payload: { first: "102", second: "103" }, code: "BAD_RESPONSE" },
+  { id: "unknownNum", type: "3cx-ext", server: "cfg", props: { method: "ext.fwd.set" }, payload: { num: "999", status: "Away" }, code: "NOT_FOUND" },
 ];
 
 describe("reliability: secrecy (red.js, log level trace)", function () {
@@ -106,6 +111,9 @@ describe("reliability: secrecy (red.js, log level trace)", function () {
     await sim.faults.add({ methods: ["pbx.calls.get"], hang: "headers" });
     await sim.faults.add({ methods: ["all.ivr.get"], status: 200, body: `<html>${KEY}</html>`, contentType: "text/html" });
     await sim.faults.add({ methods: ["all.group.get"], status: 500, body: JSON.stringify({ error: `bad key ${KEY} / ${encodeURIComponent(KEY)}` }), contentType: "application/json" });
+    await sim.faults.add({ methods: ["ext.queueglobal.set"], status: 200, body: JSON.stringify({ result: false, error: `refused for /webapi/${KEY}/` }) });
+    await sim.faults.add({ methods: ["ext.info.get"], status: 200, body: JSON.stringify(`Extension not found (${encodeURIComponent(KEY)})`) });
+    await sim.faults.add({ methods: ["makecall"], answer: "null" });
     await red.deploy(await flows(), "full", admin);
 
     const hookUrl = `${red.url}${HOOK}`;
@@ -125,6 +133,8 @@ describe("reliability: secrecy (red.js, log level trace)", function () {
     const ended = (p: Path) => collected().some((c) => (p.code === "" ? c.msg.threecx?.method === p.props.method : c.msg.error?.source?.id === p.id && c.msg.error.code === p.code));
     await until(() => PATHS.every(ended), 15000, `every path to end (missing: ${PATHS.filter((p) => !ended(p)).map((p) => p.id).join(", ")})`);
     await until(() => collected().some((c) => c.msg.topic === "call.ended"), 5000, "the webhook call to end");
+    const refusal = collected().find((c) => c.msg.error?.source?.id === "refused")?.msg as { threecx?: { answer?: unknown } } | undefined;
+    assert.deepEqual(refusal?.threecx?.answer, { result: false, error: "refused for /webapi/***/" }, "Catch sees the answer, redacted");
 
     // Admin answers: look-ups, test connection (stored, typed, wrong), the flow export, credentials.
     const admins = await Promise.all([

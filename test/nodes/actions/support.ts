@@ -91,8 +91,16 @@ export class Flow {
   readonly statuses: Array<{ fill?: string; shape?: string; text?: string }> = [];
   readonly warnings: string[] = [];
   readonly errors: unknown[] = [];
+  readonly #cfgWarnings: string[] = [];
+
+  /** Warnings of the config node (the client's once-per-method warnings). */
+  configWarnings(): string[] {
+    return [...this.#cfgWarnings];
+  }
 
   constructor() {
+    const cfg = helper.getNode("cfg") as TestNode | null;
+    if (cfg) on(cfg).on("call:warn", (call: { args: unknown[] }) => this.#cfgWarnings.push(String(call.args[0])));
     // The helper emits "call:<method>" with the sinon call of node.status / warn / error.
     const events = on(this.node);
     events.on("call:status", (call: { args: [{ fill?: string; shape?: string; text?: string }] }) => this.statuses.push(call.args[0]));
