@@ -56,6 +56,17 @@ export function exampleLabels(): string[] {
   return fs.readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith(".json")).map((f) => f.slice(0, -5)).sort();
 }
 
+/** The FlowFuse Dashboard 2.0 examples (examples/dashboard/, a sub-menu in the editor). */
+export const DASHBOARD_DIR = path.join(EXAMPLES_DIR, "dashboard");
+
+export function dashboardLabels(): string[] {
+  return fs.readdirSync(DASHBOARD_DIR).filter((f) => f.endsWith(".json")).map((f) => f.slice(0, -5)).sort();
+}
+
+export function readDashboardExample(label: string): ExampleNode[] {
+  return JSON.parse(fs.readFileSync(path.join(DASHBOARD_DIR, `${label}.json`), "utf8")) as ExampleNode[];
+}
+
 export function readExample(label: string): ExampleNode[] {
   return JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, `${label}.json`), "utf8")) as ExampleNode[];
 }
