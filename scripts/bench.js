@@ -4,7 +4,9 @@
 //   3cx-ext        a real Node-RED runtime, 3cx-ext ext.state.get, 32 in flight (maxConcurrent 32)
 //   http-request   the same flow with a Change node building msg.url and the core http request node
 //   raw            a bare axios loop with a keep-alive agent, 32 in flight
-// plus extra rows (3cx-ext with the default maxConcurrent 4, http request with keep-alive on), the
+// plus extra rows (3cx-ext with the default maxConcurrent 4, http request with keep-alive on, the
+// floor: a minimal custom node doing a bare keep-alive GET with lean axios / node:http, and 3cx-ext
+// and the floor at a steady 500 msg/s offered load), the
 // monitor's diff, the node-type load time and RSS growth over 100 000 messages. Prints a table and,
 // last, the one summary line. Never part of `npm test`: it prints numbers and asserts nothing.
 //
@@ -158,6 +160,13 @@ async function main() {
   await measure("3cx-ext (maxConcurrent 4, the default)", "nodered.js", ["--flow", "3cx-ext", "--max-concurrent", "4", ...n]);
   await measure("http-request (keep-alive on)", "nodered.js", ["--flow", "http-request", "--persist", ...n]);
   const rawHttp = await measure("raw node:http (no axios, keep-alive agent)", "raw.js", ["--lib", "node-http", ...n]);
+  // The floor: a minimal custom node in the same flow doing a bare keep-alive GET (what any node costs here).
+  const floor = await measure("floor (custom node, lean axios)", "nodered.js", ["--flow", "floor-axios", ...n]);
+  await measure("floor (custom node, node:http)", "nodered.js", ["--flow", "floor-http", ...n]);
+  // Latency at a steady offered load, not only at 32 in flight.
+  const steady = ["--rate", "500", "--messages", String(Math.min(o.messages, 10000))];
+  await measure("3cx-ext at 500 msg/s offered", "nodered.js", ["--flow", "3cx-ext", "--max-concurrent", "32", ...steady]);
+  await measure("floor (lean axios) at 500 msg/s offered", "nodered.js", ["--flow", "floor-axios", ...steady]);
   let nr5Rows = [];
   if (o.nr5) {
     const { nodeBinary } = require("./node-binary");
@@ -221,7 +230,7 @@ async function main() {
   const N = ext.msgPerSec;
   const M = httpReq.msgPerSec;
   const R = raw.msgPerSec;
-  console.log(`bench: 3cx-ext ${fmt(N)} msg/s, http-request ${fmt(M)} msg/s, raw ${fmt(R)} msg/s, ratio-vs-http-request ${fmt(N / M, 2)}, share-of-raw ${fmt(N / R, 2)}`);
+  console.log(`bench: 3cx-ext ${fmt(N)} msg/s, http-request ${fmt(M)} msg/s, raw ${fmt(R)} msg/s, ratio-vs-http-request ${fmt(N / M, 2)}, share-of-raw ${fmt(N / R, 2)}, share-of-floor ${fmt(N / floor.msgPerSec, 2)}`);
 }
 
 main().catch((e) => {

@@ -19,7 +19,7 @@ interface BenchJson {
   makecall: Record<"idle" | "busy" | "before", { makecalls: number; makecall: { p50: number; p99: number; max: number } }>;
 }
 
-const SUMMARY = /^bench: 3cx-ext (\d+) msg\/s, http-request (\d+) msg\/s, raw (\d+) msg\/s, ratio-vs-http-request (\d+\.\d\d), share-of-raw (\d+\.\d\d)$/;
+const SUMMARY = /^bench: 3cx-ext (\d+) msg\/s, http-request (\d+) msg\/s, raw (\d+) msg\/s, ratio-vs-http-request (\d+\.\d\d), share-of-raw (\d+\.\d\d), share-of-floor (\d+\.\d\d)$/;
 
 describe("npm run bench (a smoke run: numbers printed, never judged)", function () {
   this.timeout(120000);
@@ -44,18 +44,23 @@ describe("npm run bench (a smoke run: numbers printed, never judged)", function 
     const m = SUMMARY.exec(last);
     assert.ok(m, `last line: ${last}`);
     const [ext, httpReq, raw] = json.rows;
+    const floor = json.rows.find((r) => r.label === "floor (custom node, lean axios)");
+    assert.ok(floor, "the floor row (lean axios)");
+    assert.ok(json.rows.some((r) => r.label === "floor (custom node, node:http)"), "the floor row (node:http)");
+    assert.ok(json.rows.some((r) => r.label === "3cx-ext at 500 msg/s offered") && json.rows.some((r) => r.label === "floor (lean axios) at 500 msg/s offered"), "the steady-load rows");
     assert.match(ext.label, /^3cx-ext \(maxConcurrent 32\)/);
     assert.match(httpReq.label, /^http-request \(Change \+ http request\)/);
     assert.match(raw.label, /^raw \(axios, keep-alive agent\)/);
     assert.deepEqual(m.slice(1).map(Number), [
       Math.round(ext.msgPerSec), Math.round(httpReq.msgPerSec), Math.round(raw.msgPerSec),
       Number((ext.msgPerSec / httpReq.msgPerSec).toFixed(2)), Number((ext.msgPerSec / raw.msgPerSec).toFixed(2)),
+      Number((ext.msgPerSec / floor.msgPerSec).toFixed(2)),
     ]);
     assert.match(out, /^case +msg\/s +p50 ms +p99 ms +max ms +CPU µs\/msg/m, "the table's header");
   });
 
   it("every case sent all its messages and got every answer without an error, with coherent figures", () => {
-    assert.ok(json.rows.length >= 6, `${json.rows.length} rows`);
+    assert.ok(json.rows.length >= 10, `${json.rows.length} rows`);
     for (const r of json.rows) {
       assert.equal(r.messages, 300, r.label);
       assert.equal(r.errors, 0, r.label);
