@@ -15,6 +15,10 @@ interface BenchJson {
   diff: { calls: number; events: number; diffMs: number; tickMs: number }[];
   loads: { loadMs: number; types: number; errors: string[] }[];
   growth: { messages: number; errors: number; rssCheckpointsMb: number[] };
+  push: {
+    v20: { latency: { n: number; p50Ms: number; p99Ms: number }; idle: { requests: number; perHour: number }; readsPerCall: number };
+    poll: { intervalMs: number; latency: { n: number; p50Ms: number; p99Ms: number }; idle: { requests: number; perHour: number } };
+  };
 }
 
 const SUMMARY = /^bench: 3cx-ext (\d+) msg\/s, http-request (\d+) msg\/s, raw (\d+) msg\/s, ratio-vs-http-request (\d+\.\d\d), share-of-raw (\d+\.\d\d)$/;
@@ -72,5 +76,16 @@ describe("npm run bench (a smoke run: numbers printed, never judged)", function 
     assert.equal(json.growth.messages, 1000);
     assert.equal(json.growth.errors, 0);
     assert.equal(json.growth.rssCheckpointsMb.length, 6);
+  });
+
+  it("measures live events both ways: every call seen, latencies and idle requests coherent, the table printed", () => {
+    const { v20, poll } = json.push;
+    assert.equal(v20.latency.n, 10, "every V20 sample's ringing arrived");
+    assert.equal(poll.latency.n, 2, "every polling sample's ringing arrived");
+    for (const l of [v20.latency, poll.latency]) assert.ok(l.p50Ms > 0 && l.p50Ms <= l.p99Ms, JSON.stringify(l));
+    for (const i of [v20.idle, poll.idle]) assert.ok(i.requests >= 0 && i.perHour >= 0, JSON.stringify(i));
+    assert.ok(v20.readsPerCall >= 1, "a Call Control read per change");
+    assert.match(out, /^V20 push \(Call Control WebSocket\) /m);
+    assert.match(out, /^WebAPI polling \(every 2 s\) /m);
   });
 });
