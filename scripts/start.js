@@ -10,6 +10,7 @@ const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
 const { demoFlows } = require("./demo-flows");
+const { listenForPbxKeys } = require("./demo-keys");
 const { startRelay } = require("./demo-relay");
 
 const root = path.resolve(__dirname, "..");
@@ -201,7 +202,9 @@ async function main() {
     say(`  3. Wallboard: ${url}3cx/wallboard`);
     say("  4. Tab \"Everyone out of office at lunch\": click the button of \"12:00 lunch\", then \"13:00 back\".");
     say("  5. Open any 3CX node: pick another method and its fields change; \"Test connection\" in the config node.");
+    say("Press d to take the simulated PBX down and u to bring it back (the monitors' pbx.down / pbx.up).");
     say("Ctrl-C stops Node-RED and the simulator.");
+    listenForPbxKeys(sim, say);
     say("");
     let lastLine;
     ticker = setInterval(() => {

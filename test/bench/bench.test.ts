@@ -15,13 +15,15 @@ interface BenchJson {
   diff: { calls: number; events: number; diffMs: number; tickMs: number }[];
   loads: { loadMs: number; types: number; errors: string[] }[];
   growth: { messages: number; errors: number; rssCheckpointsMb: number[] };
+  pbx: { monitors: number; extensions: number; before: boolean; requestsPerSec: number; callsPerSec: number; freshness: { p50: number; p99: number }; calls: number; callsMissed: number }[];
+  makecall: Record<"idle" | "busy" | "before", { makecalls: number; makecall: { p50: number; p99: number; max: number } }>;
   push: {
     v20: { latency: { n: number; p50Ms: number; p99Ms: number }; idle: { requests: number; perHour: number }; readsPerCall: number };
     poll: { intervalMs: number; latency: { n: number; p50Ms: number; p99Ms: number }; idle: { requests: number; perHour: number } };
   };
 }
 
-const SUMMARY = /^bench: 3cx-ext (\d+) msg\/s, http-request (\d+) msg\/s, raw (\d+) msg\/s, ratio-vs-http-request (\d+\.\d\d), share-of-raw (\d+\.\d\d)$/;
+const SUMMARY = /^bench: 3cx-ext (\d+) msg\/s, http-request (\d+) msg\/s, raw (\d+) msg\/s, ratio-vs-http-request (\d+\.\d\d), share-of-raw (\d+\.\d\d), share-of-floor (\d+\.\d\d)$/;
 
 describe("npm run bench (a smoke run: numbers printed, never judged)", function () {
   this.timeout(120000);
@@ -32,7 +34,7 @@ describe("npm run bench (a smoke run: numbers printed, never judged)", function 
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "3cx-bench-")), "bench.json");
     try {
       out = await new Promise<string>((resolve, reject) => {
-        execFile(process.execPath, [path.join(REPO_ROOT, "scripts", "bench.js"), "--messages", "300", "--warmup", "100", "--growth", "1000", "--json", file],
+        execFile(process.execPath, [path.join(REPO_ROOT, "scripts", "bench.js"), "--messages", "300", "--warmup", "100", "--growth", "1000", "--pbx-seconds", "2", "--pbx-sizes", "1x10", "--pbx-before", "1x10", "--json", file],
           { cwd: REPO_ROOT, maxBuffer: 4 << 20 }, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)));
       });
       json = JSON.parse(fs.readFileSync(file, "utf8")) as BenchJson;
@@ -46,18 +48,23 @@ describe("npm run bench (a smoke run: numbers printed, never judged)", function 
     const m = SUMMARY.exec(last);
     assert.ok(m, `last line: ${last}`);
     const [ext, httpReq, raw] = json.rows;
+    const floor = json.rows.find((r) => r.label === "floor (custom node, lean axios)");
+    assert.ok(floor, "the floor row (lean axios)");
+    assert.ok(json.rows.some((r) => r.label === "floor (custom node, node:http)"), "the floor row (node:http)");
+    assert.ok(json.rows.some((r) => r.label === "3cx-ext at 500 msg/s offered") && json.rows.some((r) => r.label === "floor (lean axios) at 500 msg/s offered"), "the steady-load rows");
     assert.match(ext.label, /^3cx-ext \(maxConcurrent 32\)/);
     assert.match(httpReq.label, /^http-request \(Change \+ http request\)/);
     assert.match(raw.label, /^raw \(axios, keep-alive agent\)/);
     assert.deepEqual(m.slice(1).map(Number), [
       Math.round(ext.msgPerSec), Math.round(httpReq.msgPerSec), Math.round(raw.msgPerSec),
       Number((ext.msgPerSec / httpReq.msgPerSec).toFixed(2)), Number((ext.msgPerSec / raw.msgPerSec).toFixed(2)),
+      Number((ext.msgPerSec / floor.msgPerSec).toFixed(2)),
     ]);
     assert.match(out, /^case +msg\/s +p50 ms +p99 ms +max ms +CPU µs\/msg/m, "the table's header");
   });
 
   it("every case sent all its messages and got every answer without an error, with coherent figures", () => {
-    assert.ok(json.rows.length >= 6, `${json.rows.length} rows`);
+    assert.ok(json.rows.length >= 10, `${json.rows.length} rows`);
     for (const r of json.rows) {
       assert.equal(r.messages, 300, r.label);
       assert.equal(r.errors, 0, r.label);
@@ -76,6 +83,23 @@ describe("npm run bench (a smoke run: numbers printed, never judged)", function 
     assert.equal(json.growth.messages, 1000);
     assert.equal(json.growth.errors, 0);
     assert.equal(json.growth.rssCheckpointsMb.length, 6);
+  });
+
+  it("prints the PBX load table (before and after rows) and makecall idle / while polling / before, with coherent figures", () => {
+    assert.match(out, /^monitors +extensions +req\/s +calls\/s +fresh p50 s +fresh p99 s +call→status p50 ms +p99 ms +missed$/m, "the PBX load table's header");
+    assert.match(out, /^1 \(before\) +10 +\d+\.\d +\d\.\d\d /m, "a before row");
+    assert.match(out, /^1 +10 +\d+\.\d +\d\.\d\d /m, "an after row");
+    assert.deepEqual(json.pbx.map((r) => [r.monitors, r.extensions, r.before]), [[1, 10, true], [1, 10, false]]);
+    for (const r of json.pbx) {
+      assert.ok(r.requestsPerSec > 0 && r.callsPerSec > 0 && r.callsPerSec <= r.requestsPerSec, JSON.stringify(r));
+      assert.ok(r.freshness.p50 >= 0 && r.freshness.p50 <= r.freshness.p99, JSON.stringify(r.freshness));
+      assert.ok(r.callsMissed <= r.calls, JSON.stringify(r));
+    }
+    assert.match(out, /^makecall \(maxConcurrent 4, 10 watched\): idle p50 [\d.]+ \/ p99 [\d.]+ \/ max [\d.]+ ms; while polling p50 [\d.]+ .*; before \(one FIFO, loop per monitor\) p50 [\d.]+/m);
+    for (const k of ["idle", "busy", "before"] as const) {
+      const m = json.makecall[k];
+      assert.ok(m.makecalls > 0 && m.makecall.p50 > 0 && m.makecall.p50 <= m.makecall.p99 && m.makecall.p99 <= m.makecall.max, `${k}: ${JSON.stringify(m)}`);
+    }
   });
 
   it("measures live events both ways: every call seen, latencies and idle requests coherent, the table printed", () => {

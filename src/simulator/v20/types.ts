@@ -27,6 +27,8 @@ export interface V20Control {
   readonly apiKey: string;
   role: V20Role;
   readonly version: string;
+  /** The tokens handed out (newest last, at most 1000): secrets, for tests that scan for them. */
+  readonly issuedTokens: readonly string[];
   /** Tokens issued so far. */
   readonly tokensIssued: number;
   /** Tokens that would be accepted now. */
