@@ -95,7 +95,9 @@ async function main() {
       onState: () => undefined,
       onEntryRefused: () => undefined,
     });
-    await sleep(4500); // the baseline poll and one more
+    // The baseline poll and one more (a calls poll every 2 s), then the idle window.
+    const polled = sim.stats.requests;
+    while (sim.stats.requests < polled + 2) await sleep(10);
     const pollIdle = await idlePerHour(sim);
     // Calls at random points of the poll interval, so the waits sample all of it.
     const pollLat = await latencies(sim, pollSeen, POLL_SAMPLES, 0, 2000);

@@ -179,7 +179,7 @@ async function main() {
   process.stderr.write(`bench: growth run: ${fmt(growth.msgPerSec)} msg/s\n`);
   const diff = await runCase("diff.js", []);
   // Live events: V20 push vs WebAPI polling (fewer samples on a smoke run: the polling side waits on its interval).
-  const push = await runCase("monitor-push.js", o.quick || o.messages < 1000 ? ["--samples", "10", "--poll-samples", "2", "--idle-s", "2"] : []);
+  const push = await runCase("monitor-push.js", o.quick || o.messages < 1000 ? ["--samples", "10", "--poll-samples", "1", "--idle-s", "2"] : []);
   const loads = [];
   for (let i = 0; i < 3; i++) loads.push(await runCase("load.js", []));
   await server.stop();
