@@ -17,12 +17,17 @@ interface BenchJson {
   growth: { messages: number; errors: number; rssCheckpointsMb: number[] };
   pbx: { monitors: number; extensions: number; before: boolean; requestsPerSec: number; callsPerSec: number; freshness: { p50: number; p99: number }; calls: number; callsMissed: number }[];
   makecall: Record<"idle" | "busy" | "before", { makecalls: number; makecall: { p50: number; p99: number; max: number } }>;
+  push: {
+    v20: { latency: { n: number; p50Ms: number; p99Ms: number }; idle: { requests: number; perHour: number }; readsPerCall: number };
+    poll: { intervalMs: number; latency: { n: number; p50Ms: number; p99Ms: number }; idle: { requests: number; perHour: number } };
+  };
 }
 
 const SUMMARY = /^bench: 3cx-ext (\d+) msg\/s, http-request (\d+) msg\/s, raw (\d+) msg\/s, ratio-vs-http-request (\d+\.\d\d), share-of-raw (\d+\.\d\d), share-of-floor (\d+\.\d\d)$/;
 
 describe("npm run bench (a smoke run: numbers printed, never judged)", function () {
-  this.timeout(120000);
+  // Generous: the bench has grown (PBX load, live events) and the full suite runs beside other work.
+  this.timeout(180000);
   let out = "";
   let json: BenchJson;
 
@@ -96,5 +101,16 @@ describe("npm run bench (a smoke run: numbers printed, never judged)", function 
       const m = json.makecall[k];
       assert.ok(m.makecalls > 0 && m.makecall.p50 > 0 && m.makecall.p50 <= m.makecall.p99 && m.makecall.p99 <= m.makecall.max, `${k}: ${JSON.stringify(m)}`);
     }
+  });
+
+  it("measures live events both ways: every call seen, latencies and idle requests coherent, the table printed", () => {
+    const { v20, poll } = json.push;
+    assert.equal(v20.latency.n, 10, "every V20 sample's ringing arrived");
+    assert.equal(poll.latency.n, 1, "the polling sample's ringing arrived");
+    for (const l of [v20.latency, poll.latency]) assert.ok(l.p50Ms > 0 && l.p50Ms <= l.p99Ms, JSON.stringify(l));
+    for (const i of [v20.idle, poll.idle]) assert.ok(i.requests >= 0 && i.perHour >= 0, JSON.stringify(i));
+    assert.ok(v20.readsPerCall >= 1, "a Call Control read per change");
+    assert.match(out, /^V20 push \(Call Control WebSocket\) /m);
+    assert.match(out, /^WebAPI polling \(every 2 s\) /m);
   });
 });

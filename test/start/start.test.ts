@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { exampleLabels } from "../examples/support";
+import { dashboardLabels, exampleLabels } from "../examples/support";
 import { until } from "../monitor/support";
 import { freePort, REPO_ROOT } from "../support/red-process";
 
@@ -112,7 +112,7 @@ describe("npm start (scripts/start.js)", function () {
     assert.equal(res.status, 200);
     const text = await res.text();
     const flows = (JSON.parse(text) as { flows: FlowNode[] }).flows;
-    assert.deepEqual(flows.filter((n) => n.type === "tab").map((t) => t.label).sort(), exampleLabels());
+    assert.deepEqual(flows.filter((n) => n.type === "tab").map((t) => t.label).sort(), [...exampleLabels(), ...dashboardLabels()].sort());
     const configs = flows.filter((n) => n.type === "3cx-config");
     assert.equal(configs.length, 1);
     assert.equal(configs[0].fqdn, simUrl);

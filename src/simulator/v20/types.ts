@@ -18,7 +18,7 @@ export interface V20SimOptions {
   tokenLifetimeSec?: number;
   /** A new token revokes the principal's older ones (default true: the PBX allows one live token, v20.md §1). */
   singleToken?: boolean;
-  /** DNs Call Control reaches besides the route point (default: every extension). */
+  /** DNs Call Control reaches besides the route point (default: every extension, queue, ring group and IVR). */
   monitored?: string[];
 }
 
