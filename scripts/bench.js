@@ -164,6 +164,14 @@ async function main() {
   // The floor: a minimal custom node in the same flow doing a bare keep-alive GET (what any node costs here).
   const floor = await measure("floor (custom node, lean axios)", "nodered.js", ["--flow", "floor-axios", ...n]);
   await measure("floor (custom node, node:http)", "nodered.js", ["--flow", "floor-http", ...n]);
+  // api v20 (#14): the same node on the V20 backend (two requests per message: XAPI user + Call
+  // Control participants) vs the core nodes doing those two requests by hand with a token.
+  const v20Rows = {};
+  if (server.v20) {
+    const v20Args = ["--client-id", server.v20.clientId, "--api-key", server.v20.apiKey];
+    v20Rows.ext = await measure("3cx-ext on V20 (maxConcurrent 32, 2 requests/msg)", "nodered.js", ["--flow", "3cx-ext-v20", "--max-concurrent", "32", ...v20Args, ...n]);
+    v20Rows.http = await measure("http-request on V20 by hand (2 http requests + function)", "nodered.js", ["--flow", "http-request-v20", ...v20Args, ...n]);
+  }
   // Latency at a steady offered load, not only at 32 in flight.
   const steady = ["--rate", "500", "--messages", String(Math.min(o.messages, 10000))];
   await measure("3cx-ext at 500 msg/s offered", "nodered.js", ["--flow", "3cx-ext", "--max-concurrent", "32", ...steady]);
