@@ -13,6 +13,7 @@ import { isListKind, licenseSummary, loadList } from "../src/lookups/lists";
 import { DEFAULT_POLL_BUDGET, PollEngine } from "../src/monitor/engine";
 import { setConfigProblem } from "./shared/config-problems";
 import type { ThreeCxConfigCredentials, ThreeCxConfigDef, ThreeCxConfigNode } from "./shared/types";
+import { openWebhookEntry } from "./shared/webhook-entry";
 
 const DEFAULT_TIMEOUT_MS = 10000;
 const DEFAULT_MAX_CONCURRENT = 4;
@@ -86,7 +87,10 @@ export = function register(RED: NodeAPI): void {
     const budget = Number(def.pollBudget ?? DEFAULT_POLL_BUDGET);
     if (def.pollBudget !== undefined && def.pollBudget !== "" && !(budget > 0 && budget <= 1000)) node.warn(RED._("3cx-config.errors.pollBudget"));
     node.engine = new PollEngine({ client: node.client, pollBudget: budget > 0 && budget <= 1000 ? budget : DEFAULT_POLL_BUDGET });
+    const entry = openWebhookEntry(RED, node, def, expandEnv(node.credentials?.webhookToken ?? "", node));
+    node.webhooks = entry.hub;
     node.on("close", (done: () => void) => {
+      entry.close();
       void node.engine.close().finally(() => {
         node.client.close();
         done();
@@ -95,7 +99,7 @@ export = function register(RED: NodeAPI): void {
   }
 
   RED.nodes.registerType("3cx-config", ThreeCxConfig as never, {
-    credentials: { accessKey: { type: "password" } },
+    credentials: { accessKey: { type: "password" }, webhookToken: { type: "password" } },
   });
 
   // --- admin routes ---------------------------------------------------------------------------

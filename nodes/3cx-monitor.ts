@@ -18,6 +18,7 @@ import {
   parseWatchList,
   snapshotPayload,
   type EngineState,
+  type HookListener,
   type HttpApp,
   type MonitorEvent,
   type PollClient,
@@ -174,6 +175,10 @@ function webhookSource(ctx: Ctx): Source {
     extras.afterSnapshot();
     done();
   };
+  // The PBX's one webhook entry (its config node's route), and this node's own path from flows
+  // saved before it existed: both are heard, through one listener.
+  const hub = server?.webhooks;
+  const sharedPath = hub?.path ?? "";
   const path = normalizePath(config.path);
   const app = (RED as unknown as { httpNode?: HttpApp }).httpNode;
   let setupError: string | undefined;
@@ -183,18 +188,16 @@ function webhookSource(ctx: Ctx): Source {
   } catch (err) {
     setupError = err instanceof Error ? err.message : String(err);
   }
-  if (!setupError && path === "") setupError = t("error.noPath");
-  if (!setupError && (!app || RED.settings.httpNodeRoot === false)) setupError = t("error.noHttp");
-  if (setupError || !app) {
+  if (!setupError && path === "" && sharedPath === "") setupError = t("error.noPath");
+  if (!setupError && path !== "" && (!app || RED.settings.httpNodeRoot === false)) setupError = t("error.noHttp");
+  if (setupError) {
     ctx.status({ fill: "red", shape: "ring", text: t("status.badConfig") });
     node.error(setupError);
     return { onInput: snapshot, stop: () => undefined };
   }
   const unknownEvents = new Set<string>();
   const lastRefusal = new Map<RefusalReason, number>();
-  const handler = createWebhookHandler({
-    token: tokenOf(RED, node),
-    allow,
+  const listener: HookListener = {
     onHook: (hook, from) => {
       if (ctx.closing()) return;
       if (hook.kind === "unknown" && !unknownEvents.has(hook.event) && unknownEvents.size < 100) {
@@ -212,16 +215,25 @@ function webhookSource(ctx: Ctx): Source {
       }
       ctx.status({ fill: "yellow", shape: "ring", text: t("status.refusedHook", { reason, time: clock(new Date()) }) });
     },
-  });
-  try {
-    const unmount = mountRoute(app, path, node.id, nodeMiddleware(RED.settings.httpNodeMiddleware), handler);
-    ctx.status({ fill: "green", shape: "ring", text: t("status.listening", { path }) });
-    return { onInput: snapshot, stop: unmount };
-  } catch (err) {
-    ctx.status({ fill: "red", shape: "ring", text: t("status.pathInUse") });
-    node.error(err instanceof Error ? err.message : String(err));
-    return { onInput: snapshot, stop: () => undefined };
+  };
+  const stops: Array<() => void> = [];
+  if (hub) stops.push(hub.add(listener));
+  const stop = (): void => {
+    for (const f of stops.splice(0)) f();
+  };
+  if (path !== "" && app) {
+    const handler = createWebhookHandler({ token: tokenOf(RED, node), allow, onHook: listener.onHook, onRefused: listener.onRefused });
+    try {
+      stops.push(mountRoute(app, path, node.id, nodeMiddleware(RED.settings.httpNodeMiddleware), handler));
+    } catch (err) {
+      stop();
+      ctx.status({ fill: "red", shape: "ring", text: t("status.pathInUse") });
+      node.error(err instanceof Error ? err.message : String(err));
+      return { onInput: snapshot, stop: () => undefined };
+    }
   }
+  ctx.status({ fill: "green", shape: "ring", text: t("status.listening", { path: [sharedPath, path].filter((p) => p !== "").join(", ") }) });
+  return { onInput: snapshot, stop };
 }
 
 export = function register(RED: NodeAPI): void {

@@ -15,11 +15,13 @@ function readExamples(dir = EXAMPLES_DIR) {
 }
 
 /**
- * @param {{ fqdn: string, accessKey: string, dir?: string }} opts
+ * @param {{ fqdn: string, accessKey: string, dir?: string, api?: "webapi" | "v20", clientId?: string }} opts
  * @returns {{ flows: object[], credentials: Record<string, {accessKey: string}>, tabs: string[], webhookPaths: string[] }}
  */
 function demoFlows(opts) {
   const config = { id: "", type: "3cx-config", name: "3CX simulator (demo)", fqdn: opts.fqdn, timeout: 10000, maxConcurrent: 4, tls: "" };
+  // --api v20: the same flows on the simulator's official V20 API (Client ID + API key).
+  if (opts.api === "v20") Object.assign(config, { name: "3CX simulator (demo, V20 API)", api: "v20", clientId: opts.clientId });
   const tabs = [];
   const nodes = [];
   const seen = new Set();

@@ -2,7 +2,8 @@
 // npm start: the demo. The bundled 3CX WebAPI simulator in scenario mode (calls come and go, agents
 // log in and out) and a Node-RED from this package's own dependencies on 127.0.0.1, with a fresh
 // user directory, this package installed and every example flow deployed against the simulator.
-// Ctrl-C stops both. PORT (default 1880) and SIM_PORT (default 8088) choose the ports.
+// Ctrl-C stops both. PORT (default 1880) and SIM_PORT (default 8088) choose the ports;
+// `npm start -- --api v20` points the demo's config node at the simulator's V20 API instead.
 "use strict";
 const { execFileSync, spawn } = require("node:child_process");
 const fs = require("node:fs");
@@ -82,7 +83,17 @@ function makeUserDir(port, flows) {
   return userDir;
 }
 
+/** `npm start -- --api v20`: the demo's config node on the simulator's V20 API instead of the WebAPI. */
+function apiFromArgs(argv) {
+  const i = argv.findIndex((a) => a === "--api" || a.startsWith("--api="));
+  if (i < 0) return "webapi";
+  const value = argv[i].includes("=") ? argv[i].split("=")[1] : argv[i + 1];
+  if (value !== "webapi" && value !== "v20") fail(`--api expects webapi or v20, not "${value ?? ""}"`);
+  return value;
+}
+
 async function main() {
+  const api = apiFromArgs(process.argv.slice(2));
   const port = portFrom("PORT", 1880);
   const simPort = portFrom("SIM_PORT", 8088);
   ensureBuilt();
@@ -103,7 +114,9 @@ async function main() {
   } catch (err) {
     fail(err && err.code === "EADDRINUSE" ? `port ${simPort} is in use: set SIM_PORT to a free port for the simulator` : `the simulator did not start: ${err.message}`);
   }
-  const flows = demoFlows({ fqdn: sim.httpUrl, accessKey: sim.accessKey });
+  const flows = api === "v20"
+    ? demoFlows({ fqdn: sim.httpUrl, accessKey: sim.v20.apiKey, api, clientId: sim.v20.clientId })
+    : demoFlows({ fqdn: sim.httpUrl, accessKey: sim.accessKey });
   const relay = await startRelay(flows.webhookPaths.map((p) => `http://${HOST}:${port}${p}`));
   const userDir = makeUserDir(port, flows);
 
@@ -177,7 +190,8 @@ async function main() {
     say("");
     say(`3CX WebAPI demo is running (ready in ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
     say(`  Node-RED editor   ${url}   (Node-RED ${redVersion} on Node ${process.versions.node})`);
-    say(`  3CX simulator     ${sim.httpUrl}   access key ${keyGiven ? "from THREECX_SIM_KEY" : sim.accessKey} (already in the demo's config node)`);
+    if (api === "v20") say(`  3CX simulator     ${sim.httpUrl}   V20 API: Client ID ${sim.v20.clientId}, API key ${process.env.THREECX_SIM_API_KEY ? "from THREECX_SIM_API_KEY" : sim.v20.apiKey} (already in the demo's config node)`);
+    else say(`  3CX simulator     ${sim.httpUrl}   access key ${keyGiven ? "from THREECX_SIM_KEY" : sim.accessKey} (already in the demo's config node)`);
     say(`  example flows     ${flows.tabs.length} tabs, one per use case; webhooks go to ${flows.webhookPaths.length} of them`);
     say(`  user directory    ${userDir} (fresh each start, removed at the end)`);
     say("Try first:");

@@ -6,7 +6,7 @@ import type { ApiKind, PbxClient } from "./types";
 
 export * from "./types";
 export { V20Client } from "./v20/client";
-export { v20Support, type V20Support } from "./v20/mapping";
+export { v20Support, v20SupportOfAll, type V20Support } from "./v20/mapping";
 
 /** A client for `api` (a saved flow without `api` means webapi, SPEC §3). */
 export function createPbxClient(api: ApiKind | undefined, opts: ClientOptions & { clientId?: string }): PbxClient {

@@ -8,6 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { HomeNode, ParamSpec } from "../catalog";
 import { groupsOf, type Offer } from "../operations/offers";
+import { offerV20 } from "./action-spec";
 
 const ROOT = path.resolve(__dirname, "../../..");
 const TEMPLATES = path.join(ROOT, "src/editor/help");
@@ -58,7 +59,9 @@ function methodEntry(o: Offer, texts: Texts): string {
   const description = lookup(texts, `descriptions.${slug(o.name)}`) ?? o.view.description;
   const kind = lookup(texts, `help.${o.view.kind}`) ?? o.view.kind;
   const params = o.view.params.length ? o.view.params.map((p) => paramLine(p, texts)).join("") : `<li><i>${escapeHtml(none)}</i></li>`;
-  return `<dt>${escapeHtml(label)} <code>${o.name}</code> <span class="property-type">${escapeHtml(kind)}</span></dt>\n` +
+  const v20 = offerV20(o);
+  const v20Tag = v20 === "supported" ? "" : ` <span class="property-type">${escapeHtml(lookup(texts, v20 === "preview" ? "help.v20Preview" : "help.v20None") ?? v20)}</span>`;
+  return `<dt>${escapeHtml(label)} <code>${o.name}</code> <span class="property-type">${escapeHtml(kind)}</span>${v20Tag}</dt>\n` +
     `<dd>${prose(description)}${operationNote(o, texts)}<ul>${params}</ul></dd>`;
 }
 

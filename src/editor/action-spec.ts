@@ -3,7 +3,9 @@
  * and the operations table: the offers (grouped, labelled, with their parameters and the
  * TypedInput types each offers), the node's field names and the `defaults` object literal.
  */
+import { v20SupportOfAll, type V20Support } from "../backends";
 import type { HomeNode, ParamSpec } from "../catalog";
+import type { Offer } from "../operations/offers";
 import { typesFor, defaultType } from "../operations/field-types";
 import { fieldProp, fieldsOf, groupsOf, offersOf, typeProp } from "../operations/offers";
 
@@ -30,6 +32,8 @@ export interface EditorOffer {
   readonly kind: "read" | "write";
   /** For an operation: the catalog method it calls. */
   readonly calls?: string;
+  /** How it stands on api v20: the drop-down marks "preview" and "unsupported" when the PBX uses v20. */
+  readonly v20: V20Support;
   readonly params: readonly EditorParam[];
 }
 
@@ -56,6 +60,11 @@ function editorParam(p: ParamSpec): EditorParam {
   }
 }
 
+/** An offer on V20: its target, and for an operation with a look-up that read too. */
+export function offerV20(o: Offer): V20Support {
+  return v20SupportOfAll([o.target.name, ...(o.operation?.lookup ? [o.operation.lookup.method] : [])]);
+}
+
 export function editorSpec(home: HomeNode): EditorSpec {
   const offers = groupsOf(home).flatMap((g) => g.offers); // the drop-down's order
   return {
@@ -69,6 +78,7 @@ export function editorSpec(home: HomeNode): EditorSpec {
       group: o.view.group,
       kind: o.view.kind,
       calls: o.operation ? o.target.name : undefined,
+      v20: offerV20(o),
       params: o.view.params.map(editorParam),
     })),
   };

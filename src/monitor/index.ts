@@ -19,3 +19,4 @@ export { PollEngine, DEFAULT_POLL_BUDGET, type EngineOptions, type EngineState, 
 export { Slowdown, isStrain, MAX_SLOWDOWN } from "./slowdown";
 export { parseWatchList, MAX_RANGE, type WatchList } from "./watch-list";
 export { realClock, type Clock } from "./clock";
+export { WebhookHub, type HookListener } from "./webhook-hub";

@@ -9,6 +9,7 @@ import { startSimulator } from "./index";
 import { getMethod } from "../catalog";
 import { FAILING_MODES } from "./http/faults";
 import type { FailingAnswer, Fault, SimulatorOptions } from "./types";
+import { V20_ROLES, type V20Role } from "./v20/types";
 
 const HELP = `Usage: 3cx-webapi-simulator [options]
 
@@ -34,6 +35,11 @@ Options:
                           the 3.0.8 license object with ai and sql)
   --fail <method=mode>    answer <method> with a failing 200, repeatable; modes: refused
                           ({"result":false}), null, error-text, error-object, login-page (HTML)
+  --api <webapi|v20>      which interface the banner describes (both are always served, on one PBX)
+  --client-id <id>        V20 API Client ID (default 900)
+  --api-key <key>         V20 API key (default $THREECX_SIM_API_KEY or "simulator-api-key")
+  --role <role>           V20 principal's role (default system_admins; "users" is refused by XAPI)
+  --v20-version <v>       X-3CX-Version (default 20.0.10.412; below 20.0.9 expires_in is in minutes)
   --quiet                 do not log requests
   -h, --help              show this help
 
@@ -74,6 +80,8 @@ async function main(): Promise<void> {
         "scenario-interval": { type: "string" }, "webhook-url": { type: "string" }, "webhook-get": { type: "boolean" },
         "webhook-ai": { type: "boolean" }, latency: { type: "string" }, "control-port": { type: "string" },
         strict: { type: "boolean" }, lenient: { type: "boolean" }, version: { type: "string" },
+        api: { type: "string" }, "client-id": { type: "string" }, "api-key": { type: "string" }, role: { type: "string" },
+        "v20-version": { type: "string" },
         fail: { type: "string", multiple: true }, quiet: { type: "boolean" }, help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -101,6 +109,10 @@ async function main(): Promise<void> {
   });
   const interval = ms("scenario-interval", values["scenario-interval"]);
 
+  const api = values.api ?? "webapi";
+  if (api !== "webapi" && api !== "v20") fail("--api expects webapi or v20");
+  const role = values.role ?? "system_admins";
+  if (!(V20_ROLES as readonly string[]).includes(role)) fail(`--role expects one of ${V20_ROLES.join(", ")}`);
   const opts: SimulatorOptions = {
     host: values.host ?? "127.0.0.1",
     httpPort: port("port", values.port, 8088),
@@ -112,6 +124,10 @@ async function main(): Promise<void> {
     controlPort: values["control-port"] === undefined ? undefined : port("control-port", values["control-port"], 0),
     scenario: values.scenario || seed !== undefined || interval !== undefined ? { seed, intervalMs: interval } : false,
     webhook: webhookUrl ? { url: webhookUrl, method: values["webhook-get"] ? "GET" : "POST", ai: values["webhook-ai"] ?? false } : undefined,
+    v20: {
+      clientId: values["client-id"], apiKey: values["api-key"], role: role as V20Role,
+      ...(values["v20-version"] ? { version: values["v20-version"] } : {}),
+    },
     log: values.quiet ? undefined : (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
   };
   if (opts.httpPort === false && opts.httpsPort === false) fail("at least one of --port and --https-port must be on");
@@ -134,11 +150,15 @@ async function main(): Promise<void> {
     ...failing.map((f) => `  failing       ${f.methods?.[0]} answers ${f.answer}`),
     sim.httpUrl && `  HTTP          ${sim.httpUrl}`,
     sim.httpsUrl && `  HTTPS         ${sim.httpsUrl}  (self-signed${values["ca-file"] ? `; certificate in ${values["ca-file"]}` : "; --ca-file writes the certificate"})`,
-    `  access key    ${keyGiven ? "the key you set (--key / THREECX_SIM_KEY)" : accessKey}`,
+    api === "v20"
+      ? `  V20 API       Client ID ${sim.v20.clientId}, API key ${values["api-key"] || process.env.THREECX_SIM_API_KEY ? "the key you set" : sim.v20.apiKey}, role ${sim.v20.role}, version ${sim.v20.version}`
+      : `  access key    ${keyGiven ? "the key you set (--key / THREECX_SIM_KEY)" : accessKey}`,
     `  control API   ${sim.controlUrl || sim.httpUrl || sim.httpsUrl}/_sim`,
     opts.scenario ? "  scenario      on" : "",
     opts.webhook ? `  webhooks      ${opts.webhook.method} ${printable(opts.webhook.url)}` : "",
-    `In a 3cx-config node use fqdn ${sim.httpUrl || sim.httpsUrl}. Ctrl-C stops.`,
+    api === "v20"
+      ? `In a 3cx-config node choose the 3CX V20 API, fqdn ${sim.httpUrl || sim.httpsUrl}, that Client ID and API key. Ctrl-C stops.`
+      : `In a 3cx-config node use fqdn ${sim.httpUrl || sim.httpsUrl}. Ctrl-C stops.`,
   ];
   process.stdout.write(`${lines.filter((l) => l).join("\n")}\n`);
 }

@@ -97,17 +97,19 @@ describe("example flows: actions", function () {
     assert.match(html, /104 Alex Mulder: logged out/);
   });
 
-  it("PBX health and license check: the license answer becomes days left", async () => {
+  it("PBX health and license check: the license answer becomes \"license valid for N more days\", with the figures in msg.license", async () => {
     ex = await ctx.load("PBX health and license check");
     ex.inject("every hour");
     await until(() => ex.messages("license").length >= 1, 5000, "license info");
     const [m] = ex.messages("license");
-    const p = m.payload as { product: string; version: string; daysLeft: number; concurrentCalls: number };
+    const p = m.license as { product: string; version: string; daysLeft: number; concurrentCalls: number };
     assert.equal(m.topic, "license.ok");
     assert.equal(p.product, "3CX REST API");
     assert.equal(p.concurrentCalls, 16);
     const expected = Math.floor((new Date(2031, 4, 2).getTime() - Date.now()) / 86400000);
     assert.ok(Math.abs(p.daysLeft - expected) <= 1, `daysLeft ${p.daysLeft}, expected about ${expected}`);
+    // What the debug sidebar and the node's status show: a sentence, not a cut-off object.
+    assert.equal(m.payload, `license valid for ${p.daysLeft} more days`);
   });
 
   it("Alarm calls the on-call phone: one makecall, however often the alarm fires within 5 minutes", async () => {

@@ -23,8 +23,8 @@ describe("example flows: events", function () {
   });
 
   /** The example, with the simulator's webhook generator pointed at its monitor's path. */
-  async function withWebhooks(label: string): Promise<LoadedExample> {
-    const loaded = await loadExample(label);
+  async function withWebhooks(label: string, patch?: (n: ExampleNode) => void): Promise<LoadedExample> {
+    const loaded = await loadExample(label, patch);
     const monitor = loaded.nodes.find((n) => n.type === "3cx-monitor" && n.source === "webhook");
     assert.ok(monitor, `${label} has a webhook monitor`);
     sim.webhooks.target = { url: `${loaded.url}${String(monitor.path)}`, method: "POST" };
@@ -34,9 +34,10 @@ describe("example flows: events", function () {
 
   /** An inbound call in the simulated PBX, until its last webhook is sent and the flow had time to react. */
   async function wholeCall(opts: Parameters<Simulator["pbx"]["inboundCall"]>[0]): Promise<number> {
-    const mark = sim.webhooks.sent.length; // call ids start again after a reset: look only at what is new
+    // Call ids start again after a reset: look only at what is new (after the last entry: the log keeps 1 000).
+    const last = sim.webhooks.sent.at(-1);
     const { callID } = sim.pbx.inboundCall(opts);
-    const ended = () => sim.webhooks.sent.slice(mark).some((w) => /^(incoming|outgoing)$/.test(String(w.payload.event)) && String(w.payload.id).includes(`_${callID}-`));
+    const ended = () => sim.webhooks.sent.slice(last ? sim.webhooks.sent.indexOf(last) + 1 : 0).some((w) => /^(incoming|outgoing)$/.test(String(w.payload.event)) && String(w.payload.id).includes(`_${callID}-`));
     await until(ended, 5000, `end of call ${callID}`);
     await sim.webhooks.idle();
     await sleep(100);
@@ -49,8 +50,19 @@ describe("example flows: events", function () {
     await until(() => sim.requests.filter((r) => r.method === method).length >= start + n, 5000, `${n} polls of ${method}`);
   }
 
-  it("Screen pop with the caller's contact: a known caller pops with the phonebook entry, an unknown one is added", async () => {
-    ex = await withWebhooks("Screen pop with the caller's contact");
+  const SCREEN_POP = "Screen pop with the caller's contact";
+  /** The example's option turned on, as its Comment says (the function's constant). */
+  const ADD_UNKNOWN = (n: ExampleNode): void => {
+    if (n.type !== "function" || !String(n.name).startsWith("OPTION: add unknown callers")) return;
+    assert.match(String(n.func), /const ADD_UNKNOWN_CALLERS = false;/, "off as shipped");
+    n.func = String(n.func).replace("const ADD_UNKNOWN_CALLERS = false;", "const ADD_UNKNOWN_CALLERS = true;");
+  };
+  /** A pop-up line: "<number> calling <ext>: <who>", with no separator left without text around it. */
+  const WELL_FORMED = /^\S+ calling \d+: \S(?!.*(\s,|,\s*,|,\s*$|:\s*$|\s{2}))/;
+
+  it("Screen pop with the caller's contact: a known caller pops with the phonebook entry, an unknown one is not added (the option is off)", async () => {
+    ex = await withWebhooks(SCREEN_POP);
+    const contacts = sim.pbx.contacts.size;
     await wholeCall({ from: "420774852529", to: "100" });
     await wholeCall({ from: "420111222333", to: "101" });
     // A queue call rings the queue (not a person: no pop) and then its agent 102.
@@ -58,11 +70,75 @@ describe("example flows: events", function () {
     await until(() => ex.messages("screen pop").length >= 3, 5000, "three pops");
     assert.deepEqual(ex.payloads("screen pop"), [
       "420774852529 calling 100: John Doe, Doe Consulting",
-      "420111222333 calling 101: unknown, added as contact 5",
+      "420111222333 calling 101: not in the phonebook",
       "420774852529 calling 102: John Doe, Doe Consulting",
     ]);
-    assert.deepEqual([sim.pbx.contacts.get(5)?.name, sim.pbx.contacts.get(5)?.phone], ["Unknown caller", "420111222333"]);
-    assert.equal(sim.pbx.contacts.size, 7, "the known caller was not added again");
+    assert.equal(sim.pbx.contacts.size, contacts, "nothing added");
+    assert.equal(ex.messages("added to the phonebook").length, 0);
+  });
+
+  it("Screen pop: an entry with parts missing pops without a dangling separator", async () => {
+    ex = await withWebhooks(SCREEN_POP);
+    const c = [...sim.pbx.contacts.values()].find((x) => x.phone === "420774852529");
+    assert.ok(c, "John Doe");
+    c.company = "";
+    await wholeCall({ from: "420774852529", to: "100" });
+    c.name = "";
+    c.lastName = "";
+    await wholeCall({ from: "420774852529", to: "101" });
+    await until(() => ex.messages("screen pop").length >= 2, 5000, "two pops");
+    assert.deepEqual(ex.payloads("screen pop"), ["420774852529 calling 100: John Doe", "420774852529 calling 101: in the phonebook (no name)"]);
+  });
+
+  it("Screen pop with the option on: an outside caller is added once, an extension calling never", async () => {
+    ex = await withWebhooks(SCREEN_POP, ADD_UNKNOWN);
+    const contacts = sim.pbx.contacts.size;
+    await wholeCall({ from: "420111222333", to: "101" });
+    // A queue call rings two agents at once: looked up twice, added once.
+    await wholeCall({ from: "420555666777", to: "802" });
+    await until(() => ex.messages("added to the phonebook").length >= 2, 5000, "two adds");
+    const added = [...sim.pbx.contacts.values()].slice(contacts).map((x) => [x.name, x.phone]);
+    assert.deepEqual(added, [["Unknown caller", "420111222333"], ["Unknown caller", "420555666777"]]);
+    // An internal call: extension 101 rings 100.
+    sim.pbx.calls.makeCall("101", "100", { ringMs: 50, talkMs: 50 }, "makecall", true);
+    await sleep(400);
+    await sim.webhooks.idle();
+    assert.equal(sim.pbx.contacts.size, contacts + 2, "the extension was not added");
+  });
+
+  it("Screen pop with the option on, for a simulated hour of the demo (1 200 scenario steps): no extension and no number twice in the phonebook, every pop-up well formed", async function () {
+    this.timeout(180000);
+    ex = await withWebhooks(SCREEN_POP, ADD_UNKNOWN);
+    const seeded = new Set([...sim.pbx.contacts.values()].map((x) => x.phone));
+    // npm start plays a step every 3 s: an hour is 1 200 steps, played here 300 times as fast.
+    const STEPS = 1200, INTERVAL_MS = 10;
+    sim.scenario.start({ intervalMs: INTERVAL_MS, ringMs: 60, talkMs: 60, seed: 16, missedRatio: 0.2 });
+    await sleep(STEPS * INTERVAL_MS);
+    sim.scenario.stop();
+    await until(() => sim.pbx.calls.list().length === 0, 20000, "the calls end");
+    await sim.webhooks.idle();
+    await sleep(500);
+    await sim.webhooks.idle();
+
+    const phones = [...sim.pbx.contacts.values()].map((x) => x.phone).filter(Boolean);
+    const twice = phones.filter((p, i) => phones.indexOf(p) !== i);
+    assert.deepEqual(twice, [], "no number twice in the phonebook");
+    const added = phones.filter((p) => !seeded.has(p));
+    assert.deepEqual(added.filter((p) => p.replace("+", "").length <= 5), [], "no extension added");
+    assert.ok(added.length >= 20, `outside callers were added (${added.length})`);
+    // The trap was there: calls of a number not in the phonebook that rang two or more phones at once.
+    const rings = new Map<string, Set<string>>();
+    for (const m of ex.messages("screen pop")) {
+      const call = m.call as { id?: unknown; callerid?: unknown; user?: unknown };
+      const id = String(call.id).replace(/-\d+$/, "");
+      rings.set(id, (rings.get(id) ?? new Set()).add(`${String(call.callerid)}>${String(call.user)}`));
+    }
+    const multi = [...rings.values()].filter((s) => s.size >= 2 && [...s].some((r) => added.includes(r.split(">")[0]))).length;
+    assert.ok(multi >= 3, `unknown callers that rang several phones at once: ${multi}`);
+    const pops = ex.payloads("screen pop").map(String);
+    assert.ok(pops.length >= 100, `pop-ups: ${pops.length}`);
+    assert.deepEqual(pops.filter((p) => !WELL_FORMED.test(p)), [], "well-formed pop-ups");
+    console.log(`      a simulated hour: ${pops.length} pop-ups, ${added.length} callers added, ${multi} unknown callers rang several phones at once`);
   });
 
   it("Background job for calls to a queue: the caller's number picks the job; other queues start none", async () => {

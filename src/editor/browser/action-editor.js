@@ -175,15 +175,27 @@
   }
 
   // --- the dialog --------------------------------------------------------------------------
+  /** The api of the PBX chosen in the dialog ("webapi" also for a config node saved before api existed). */
+  function chosenApi() {
+    var server = RED.nodes.node($("#node-input-server").val());
+    return server && server.api === "v20" ? "v20" : "webapi";
+  }
+
   function fillMethods(type, $select) {
     var spec = specs[type];
+    var v20 = chosenApi() === "v20";
+    var keep = $select.val();
     $select.empty();
     $("<option>").val("").text(tr(type, "label.fromMsg")).appendTo($select);
     var groups = {};
     spec.offers.forEach(function (o) {
       if (!groups[o.group]) groups[o.group] = $("<optgroup>").attr("label", groupLabel(type, o.group)).appendTo($select);
-      $("<option>").val(o.name).text(methodLabel(type, o) + "  —  " + o.name).appendTo(groups[o.group]);
+      // On a V20 PBX: what it cannot do is marked (still selectable: a saved node keeps its method), low-confidence ones are previews.
+      var mark = !v20 || o.v20 === "supported" ? "" : "  (" + tr(type, o.v20 === "preview" ? "label.v20Preview" : "label.v20None") + ")";
+      $("<option>").val(o.name).text(methodLabel(type, o) + "  —  " + o.name + mark)
+        .toggleClass("threecx-v20-none", v20 && o.v20 === "unsupported").appendTo(groups[o.group]);
     });
+    if (keep !== null && keep !== undefined) $select.val(keep);
   }
 
   function showMethod(type, method) {
@@ -223,6 +235,7 @@
       row.find(".threecx-pick").on("click", function (evt) { evt.preventDefault(); pick(type, row, name); });
     });
     $select.on("change", function () { showMethod(type, $select.val() || ""); });
+    $("#node-input-server").on("change", function () { fillMethods(type, $select); });
     showMethod(type, $select.val() || "");
   }
 

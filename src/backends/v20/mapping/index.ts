@@ -47,5 +47,11 @@ export function v20Support(method: string): V20Support {
   return m.confidence === "low" ? "preview" : "supported";
 }
 
+/** How an offer stands on V20 when it calls several methods (an operation's look-up and its target): the weakest. */
+export function v20SupportOfAll(methods: readonly string[]): V20Support {
+  const all = methods.map(v20Support);
+  return all.includes("unsupported") ? "unsupported" : all.includes("preview") ? "preview" : "supported";
+}
+
 /** Every catalog method has an entry (checked by a test, and here once at load). */
 for (const m of METHODS) if (!V20_METHODS[m.name]) throw new Error(`V20 mapping: no entry for ${m.name}`);
