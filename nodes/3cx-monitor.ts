@@ -26,6 +26,7 @@ import {
   type RefusalReason,
 } from "../src/monitor";
 import { MonitorExtras } from "./shared/monitor-extras";
+import { v20Monitor } from "./shared/monitor-v20";
 import type { ThreeCxConfigNode } from "./shared/types";
 import { configProblem } from "./shared/config-problems";
 
@@ -264,7 +265,7 @@ export = function register(RED: NodeAPI): void {
       }
     };
     let extras: MonitorExtras | undefined;
-    const sourceName = config.source === "webhook" ? "webhook" : "poll";
+    const sourceName = config.source === "webhook" ? "webhook" : config.source === "v20" ? "v20" : "poll";
     const ctx: Ctx = {
       RED, node, config, t, status, freshness: (text) => void (fresh = text), closing: () => closing,
       emit: (events) => (extras ? extras.push(events) : emit(events)),
@@ -274,7 +275,8 @@ export = function register(RED: NodeAPI): void {
         return extras;
       },
     };
-    const source = sourceName === "webhook" ? webhookSource(ctx) : pollSource(ctx);
+    const server = config.server ? (RED.nodes.getNode(config.server) as ThreeCxConfigNode | null) : null;
+    const source = sourceName === "webhook" ? webhookSource(ctx) : sourceName === "v20" ? v20Monitor({ ...ctx, server }) : pollSource(ctx);
 
     node.on("input", source.onInput);
     node.on("close", (removed: boolean, done: () => void) => {

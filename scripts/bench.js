@@ -8,7 +8,11 @@
 // monitor's diff, the node-type load time and RSS growth over 100 000 messages. Prints a table and,
 // last, the one summary line. Never part of `npm test`: it prints numbers and asserts nothing.
 //
+// plus the PBX load of the poll monitors (bench/pbx-load.js: req/s, freshness, call → extension.status,
+// makecall under polling), before (0.1.0's loop per monitor) and after (the shared engine).
+//
 //   node scripts/bench.js [--quick] [--rounds N] [--server sim|mini] [--messages N] [--growth N] [--nr5] [--json FILE]
+//        [--pbx-seconds N] [--pbx-sizes 1x10,5x100,…] [--pbx-before 1x10,…]
 //   --quick  fewer messages (a smoke run, numbers are rough)
 //   --rounds N  run the three main cases N times, interleaved, and report each one's median round
 //            (for a busy machine: other processes make single runs swing by 2x)
@@ -24,9 +28,9 @@ const root = path.resolve(__dirname, "..");
 const bench = path.join(root, "bench");
 
 function parseArgs(argv) {
-  const out = { quick: false, nr5: false, server: "sim", messages: 20000, growth: 100000, warmup: 3000, rounds: 1, json: "" };
+  const out = { quick: false, nr5: false, server: "sim", messages: 20000, growth: 100000, warmup: 3000, rounds: 1, json: "", pbxSeconds: 20, pbxSizes: "1x10,1x100,1x500,5x10,5x100,5x500,20x10,20x100,20x500", pbxBefore: "1x10,1x100,5x100" };
   // --quick sets smaller counts first, so that --messages and the like still override it.
-  if (argv.includes("--quick")) Object.assign(out, { messages: 3000, growth: 10000, warmup: 1000 });
+  if (argv.includes("--quick")) Object.assign(out, { messages: 3000, growth: 10000, warmup: 1000, pbxSeconds: 6, pbxSizes: "1x10,5x100", pbxBefore: "1x100" });
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--quick") out.quick = true;
@@ -37,6 +41,9 @@ function parseArgs(argv) {
     else if (a === "--warmup") out.warmup = Number(argv[++i]);
     else if (a === "--rounds") out.rounds = Number(argv[++i]);
     else if (a === "--json") out.json = argv[++i];
+    else if (a === "--pbx-seconds") out.pbxSeconds = Number(argv[++i]);
+    else if (a === "--pbx-sizes") out.pbxSizes = argv[++i];
+    else if (a === "--pbx-before") out.pbxBefore = argv[++i];
     else throw new Error(`bench: unknown option ${a}`);
   }
   return out;
@@ -164,6 +171,24 @@ async function main() {
   const loads = [];
   for (let i = 0; i < 3; i++) loads.push(await runCase("load.js", []));
   await server.stop();
+  // The PBX load of the poll monitors (#11): the simulator with 30 ms per request, in their own processes.
+  const pbx = [];
+  const sizes = (list) => list.split(",").filter((x) => x !== "").map((x) => x.split("x").map(Number));
+  const pbxArgs = (m, e) => ["--monitors", String(m), "--extensions", String(e), "--seconds", String(o.pbxSeconds)];
+  for (const [m, e] of sizes(o.pbxBefore)) {
+    pbx.push(await runCase("pbx-load.js", [...pbxArgs(m, e), "--before"]));
+    process.stderr.write(`bench: PBX load before, ${m} × ${e}: ${fmt(pbx.at(-1).requestsPerSec, 1)} req/s\n`);
+  }
+  for (const [m, e] of sizes(o.pbxSizes)) {
+    pbx.push(await runCase("pbx-load.js", pbxArgs(m, e)));
+    process.stderr.write(`bench: PBX load, ${m} × ${e}: ${fmt(pbx.at(-1).requestsPerSec, 1)} req/s\n`);
+  }
+  const watched = Math.max(...sizes(o.pbxSizes).map(([, e]) => e));
+  const makecall = {
+    idle: await runCase("pbx-load.js", [...pbxArgs(1, watched), "--makecall", "--idle"]),
+    busy: await runCase("pbx-load.js", [...pbxArgs(1, watched), "--makecall"]),
+    before: await runCase("pbx-load.js", [...pbxArgs(1, watched), "--makecall", "--before"]),
+  };
 
   const loadMs = loads.map((l) => l.loadMs).sort((a, b) => a - b)[1];
   const load = require("node:os").loadavg()[0];
@@ -180,8 +205,14 @@ async function main() {
   )}`);
   console.log(`\nnode types: Node-RED loads the package's ${loads[0].types} types in ${fmt(loadMs, 1)} ms (median of 3 cold processes)${loads.some((l) => l.errors.length) ? `; errors: ${loads.flatMap((l) => l.errors).join("; ")}` : ""}`);
   console.log(`RSS growth over ${growth.messages} messages (3cx-ext, after GC): ${fmt(growth.rssGrowthMb, 1)} MB (heap ${fmt(growth.heapGrowthMb, 1)} MB); RSS MB at each fifth: ${growth.rssCheckpointsMb.join(" → ")}; ${fmt(growth.msgPerSec)} msg/s, worst p99 ${fmt(growth.p99Ms, 2)} ms, ${growth.errors} errors`);
+  const sec = (ms) => fmt(ms / 1000, 1);
+  console.log(`\nPBX load (simulator, 30 ms per request; each monitor watches all the extensions, interval 2 s, pollBudget 10, maxConcurrent 4; before = 0.1.0's loop per monitor):\n${table(
+    ["monitors", "extensions", "req/s", "calls/s", "fresh p50 s", "fresh p99 s", "call→status p50 ms", "p99 ms", "missed"],
+    pbx.map((r) => [`${r.monitors}${r.before ? " (before)" : ""}`, r.extensions, fmt(r.requestsPerSec, 1), fmt(r.callsPerSec, 2), sec(r.freshness.p50), sec(r.freshness.p99), fmt(r.callToStatus.p50), fmt(r.callToStatus.p99), `${r.callsMissed}/${r.calls}`]),
+  )}`);
+  console.log(`makecall (maxConcurrent 4, ${watched} watched): idle p50 ${fmt(makecall.idle.makecall.p50, 1)} / p99 ${fmt(makecall.idle.makecall.p99, 1)} / max ${fmt(makecall.idle.makecall.max, 1)} ms; while polling p50 ${fmt(makecall.busy.makecall.p50, 1)} / p99 ${fmt(makecall.busy.makecall.p99, 1)} / max ${fmt(makecall.busy.makecall.max, 1)} ms; before (one FIFO, loop per monitor) p50 ${fmt(makecall.before.makecall.p50, 1)} / p99 ${fmt(makecall.before.makecall.p99, 1)} / max ${fmt(makecall.before.makecall.max, 1)} ms`);
   console.log(`whole bench: ${fmt((Date.now() - started) / 1000)} s\n`);
-  if (o.json) fs.writeFileSync(o.json, JSON.stringify({ rows, diff, loads, growth }, null, 2));
+  if (o.json) fs.writeFileSync(o.json, JSON.stringify({ rows, diff, loads, growth, pbx, makecall }, null, 2));
   console.log(`3cx-ext vs raw node:http: ${fmt(ext.msgPerSec / rawHttp.msgPerSec, 2)} of its msg/s; p99 ${fmt(ext.p99Ms, 2)} ms vs ${fmt(rawHttp.p99Ms, 2)} ms`);
   if (nr5Rows.length === 3) {
     const [e5, h5, r5] = nr5Rows.map((r) => r.msgPerSec);

@@ -66,7 +66,8 @@ export function statsIntervalMs(v: unknown, label: string): number {
 export interface ExtrasDeps {
   readonly node: Node;
   readonly config: ExtrasConfig;
-  readonly source: "poll" | "webhook";
+  /** v20 is counted from its events, as webhooks are (its call.ringing names queues by usertype). */
+  readonly source: "poll" | "webhook" | "v20";
   /** The PBX connection, for look-ups (none: no look-ups). */
   readonly client?: PollClient;
   /** Polling: this monitor's current view of the poll engine (calls and watched states). */
@@ -92,7 +93,7 @@ export class MonitorExtras {
   constructor(private readonly deps: ExtrasDeps) {
     const { node, config } = deps;
     // Webhooks name every queue a call rings in; polling knows only the watched ones.
-    this.watched = new Set(deps.source === "poll" ? parseList(config.queues) : []);
+    this.watched = new Set(deps.source !== "webhook" ? parseList(config.queues) : []);
     let stats: QueueStats | null = null;
     let interval = 0;
     try {
@@ -117,7 +118,7 @@ export class MonitorExtras {
   /** Events from the source: counted, named, then sent. */
   push(events: readonly MonitorEvent[]): void {
     if (this.closed || events.length === 0) return;
-    if (this.stats && this.deps.source === "webhook") {
+    if (this.stats && this.deps.source !== "poll") {
       feedEvents(this.stats, events, this.watched, Date.now());
       this.save(false);
     } else this.refresh();

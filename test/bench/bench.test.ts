@@ -15,6 +15,8 @@ interface BenchJson {
   diff: { calls: number; events: number; diffMs: number; tickMs: number }[];
   loads: { loadMs: number; types: number; errors: string[] }[];
   growth: { messages: number; errors: number; rssCheckpointsMb: number[] };
+  pbx: { monitors: number; extensions: number; before: boolean; requestsPerSec: number; callsPerSec: number; freshness: { p50: number; p99: number }; calls: number; callsMissed: number }[];
+  makecall: Record<"idle" | "busy" | "before", { makecalls: number; makecall: { p50: number; p99: number; max: number } }>;
 }
 
 const SUMMARY = /^bench: 3cx-ext (\d+) msg\/s, http-request (\d+) msg\/s, raw (\d+) msg\/s, ratio-vs-http-request (\d+\.\d\d), share-of-raw (\d+\.\d\d)$/;
@@ -28,7 +30,7 @@ describe("npm run bench (a smoke run: numbers printed, never judged)", function 
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "3cx-bench-")), "bench.json");
     try {
       out = await new Promise<string>((resolve, reject) => {
-        execFile(process.execPath, [path.join(REPO_ROOT, "scripts", "bench.js"), "--messages", "300", "--warmup", "100", "--growth", "1000", "--json", file],
+        execFile(process.execPath, [path.join(REPO_ROOT, "scripts", "bench.js"), "--messages", "300", "--warmup", "100", "--growth", "1000", "--pbx-seconds", "2", "--pbx-sizes", "1x10", "--pbx-before", "1x10", "--json", file],
           { cwd: REPO_ROOT, maxBuffer: 4 << 20 }, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)));
       });
       json = JSON.parse(fs.readFileSync(file, "utf8")) as BenchJson;
@@ -72,5 +74,22 @@ describe("npm run bench (a smoke run: numbers printed, never judged)", function 
     assert.equal(json.growth.messages, 1000);
     assert.equal(json.growth.errors, 0);
     assert.equal(json.growth.rssCheckpointsMb.length, 6);
+  });
+
+  it("prints the PBX load table (before and after rows) and makecall idle / while polling / before, with coherent figures", () => {
+    assert.match(out, /^monitors +extensions +req\/s +calls\/s +fresh p50 s +fresh p99 s +call→status p50 ms +p99 ms +missed$/m, "the PBX load table's header");
+    assert.match(out, /^1 \(before\) +10 +\d+\.\d +\d\.\d\d /m, "a before row");
+    assert.match(out, /^1 +10 +\d+\.\d +\d\.\d\d /m, "an after row");
+    assert.deepEqual(json.pbx.map((r) => [r.monitors, r.extensions, r.before]), [[1, 10, true], [1, 10, false]]);
+    for (const r of json.pbx) {
+      assert.ok(r.requestsPerSec > 0 && r.callsPerSec > 0 && r.callsPerSec <= r.requestsPerSec, JSON.stringify(r));
+      assert.ok(r.freshness.p50 >= 0 && r.freshness.p50 <= r.freshness.p99, JSON.stringify(r.freshness));
+      assert.ok(r.callsMissed <= r.calls, JSON.stringify(r));
+    }
+    assert.match(out, /^makecall \(maxConcurrent 4, 10 watched\): idle p50 [\d.]+ \/ p99 [\d.]+ \/ max [\d.]+ ms; while polling p50 [\d.]+ .*; before \(one FIFO, loop per monitor\) p50 [\d.]+/m);
+    for (const k of ["idle", "busy", "before"] as const) {
+      const m = json.makecall[k];
+      assert.ok(m.makecalls > 0 && m.makecall.p50 > 0 && m.makecall.p50 <= m.makecall.p99 && m.makecall.p99 <= m.makecall.max, `${k}: ${JSON.stringify(m)}`);
+    }
   });
 });

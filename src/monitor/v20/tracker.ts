@@ -46,6 +46,8 @@ interface DnState {
   readonly legs: Set<string>;
   /** Devices by path; undefined until a snapshot or a device event told us (registered unknown). */
   devices?: Map<string, Device>;
+  /** The DN's type as `GET /callcontrol` lists it (`Wextension`, `Wqueue`, …). */
+  type?: string;
 }
 
 export interface TrackerOptions {
@@ -163,6 +165,7 @@ export class CallTracker {
       const seen = new Set<string>();
       for (const info of list) {
         const dn = this.dn(info.dn);
+        if (info.type !== undefined) dn.type = info.type;
         const devices = new Map<string, Device>();
         for (const d of info.devices) devices.set(devicePath(d.dn, d.device_id), d);
         dn.devices = devices;
@@ -237,7 +240,10 @@ export class CallTracker {
     call.legs.add(path);
     call.did ??= nonEmpty(p.party_did);
     if (isNew) out?.push({ topic: "call.started", payload: { ...this.base(call, p), startedAt: call.startedAt } });
-    if (isRinging(p) && !isRinging(prev)) out?.push({ topic: "call.ringing", payload: this.base(call, p) });
+    if (isRinging(p) && !isRinging(prev)) {
+      const usertype = this.userType(p.dn);
+      out?.push({ topic: "call.ringing", payload: usertype === undefined ? this.base(call, p) : { ...this.base(call, p), usertype } });
+    }
     if (isConnected(p) && call.answeredAtMs === undefined) {
       call.answeredAtMs = this.now();
       call.answeredAt = new Date(call.answeredAtMs).toISOString();
@@ -264,6 +270,13 @@ export class CallTracker {
     if (call.legs.size > 0) return;
     this.calls.delete(key);
     out?.push(this.ended(call, p));
+  }
+
+  /** The webhook's `usertype` words for a DN of a known type (queue statistics count `queue`). */
+  private userType(num: string): string | undefined {
+    const type = this.dns.get(num)?.type;
+    if (type === undefined) return undefined;
+    return /queue/i.test(type) ? "queue" : /extension/i.test(type) ? "ext" : "other";
   }
 
   private newCall(key: string, p: Participant): CallState {

@@ -140,6 +140,16 @@ describe("V20 tracker: one call's life", () => {
     assert.deepEqual(callTopics(t.remove(pathOf(c))), ["call.ended"]);
   });
 
+  it("call.ringing names the kind of DN as the webhooks do (usertype queue / ext / other), when the list gave it", () => {
+    const t = new CallTracker({ now: () => T0 });
+    t.resync([dnInfo("101"), { ...dnInfo("802"), type: "Wqueue" }, { ...dnInfo("800"), type: "Wivr" }, { dn: "150", devices: [], participants: [] }]);
+    const ring = (p: Participant) => payload(t.upsert(p).find((e) => e.topic === "call.ringing"));
+    assert.equal(ring(inbound(1, "802", 1, "Ringing")).usertype, "queue");
+    assert.equal(ring(inbound(2, "101", 1, "Ringing")).usertype, "ext");
+    assert.equal(ring(inbound(3, "800", 2, "Ringing")).usertype, "other");
+    assert.ok(!("usertype" in ring(inbound(4, "150", 3, "Ringing"))), "no type listed: absent");
+  });
+
   it("a participant first seen Connected gives started and answered, no invented ringing", () => {
     const { t } = tracker();
     assert.deepEqual(callTopics(t.upsert(inbound(1, "101", 901, "Connected"))), ["call.started", "call.answered"]);
