@@ -75,7 +75,7 @@ function quantile(sorted, q) {
  * @param {number} inFlight
  * @param {(startedAt: number, index: number) => void} fire
  * @param {number} [stallMs] give up when nothing completes for this long
- * @returns {{ complete: (startedAt: number, ok: boolean) => void, done: Promise<PumpResult> }}
+ * @returns {{ complete: (startedAt: number, ok: boolean, paced?: boolean) => void, done: Promise<PumpResult> }}
  */
 function pump(total, inFlight, fire, stallMs = 15000) {
   const lat = new Float64Array(total);
@@ -99,14 +99,14 @@ function pump(total, inFlight, fire, stallMs = 15000) {
       reject(new Error(`bench: stalled after ${finished}/${total} messages (${sent - finished} in flight, ${errors} errors)`));
     }
   }, 1000);
-  /** @param {number} startedAt @param {boolean} ok */
-  const complete = (startedAt, ok) => {
+  /** @param {number} startedAt @param {boolean} ok @param {boolean} [paced] sending is timed elsewhere */
+  const complete = (startedAt, ok, paced = false) => {
     const now = performance.now();
     lastProgress = now;
     if (finished >= total) return;
     lat[finished++] = now - startedAt;
     if (!ok) errors++;
-    if (sent < total) fire(performance.now(), sent++);
+    if (!paced && sent < total) fire(performance.now(), sent++);
     else if (finished === total) {
       clearInterval(watchdog);
       const elapsedMs = now - t0;
@@ -130,6 +130,30 @@ function pump(total, inFlight, fire, stallMs = 15000) {
     while (sent < first) fire(performance.now(), sent++);
   });
   return { complete, done };
+}
+
+/**
+ * A steady offered load: `ratePerSec` messages a second (open loop: a slow answer does not slow
+ * the sending), until `total` have completed. Same result shape as `pump`.
+ * @param {number} total
+ * @param {number} ratePerSec
+ * @param {(startedAt: number, index: number) => void} fire
+ * @returns {{ complete: (startedAt: number, ok: boolean) => void, done: Promise<PumpResult> }}
+ */
+function paced(total, ratePerSec, fire) {
+  // `pump` with room for everything in flight, fed by a timer instead of by completions.
+  let sent = 0;
+  const p = pump(total, 0, fire);
+  const t0 = performance.now();
+  const timer = setInterval(() => {
+    const due = Math.min(total, Math.floor(((performance.now() - t0) * ratePerSec) / 1000));
+    while (sent < due) fire(performance.now(), sent++);
+    if (sent >= total) clearInterval(timer);
+  }, 2);
+  return {
+    complete: (startedAt, ok) => p.complete(startedAt, ok, true),
+    done: p.done.finally(() => clearInterval(timer)),
+  };
 }
 
 function memory() {
@@ -164,4 +188,4 @@ function args() {
 /** The extensions the messages cycle through (all answer ext.state.get on the simulator). */
 const EXTENSIONS = ["100", "101", "102", "103", "104", "105", "106"];
 
-module.exports = { REPO_ROOT, PKG_ROOT, DIST, NODE_RED_PKG, dist, fromNodeRed, gc, settle, pump, quantile, memory, report, args, EXTENSIONS };
+module.exports = { REPO_ROOT, PKG_ROOT, DIST, NODE_RED_PKG, dist, fromNodeRed, gc, settle, pump, paced, quantile, memory, report, args, EXTENSIONS };

@@ -11,14 +11,16 @@
  * each with a catch node → bench-sink, so an error also completes its message (and is counted).
  * `inflight` messages are kept going; latency is from the source's send to the sink's input.
  *   node bench/nodered.js --flow 3cx-ext|http-request --url U --key K [--messages 20000]
- *        [--warmup 3000] [--inflight 32] [--max-concurrent 32] [--persist] [--growth]
+ *        [--warmup 3000] [--inflight 32] [--max-concurrent 32] [--persist] [--growth] [--rate R]
+ *   floor-axios / floor-http: bench-source → bench-floor (a bare keep-alive GET) → bench-sink
+ *   --rate R: a steady offered load of R msg/s instead of a fixed number in flight
  */
 "use strict";
 const fs = require("node:fs");
 const http = require("node:http");
 const os = require("node:os");
 const path = require("node:path");
-const { args, memory, pump, report, settle, NODE_RED_PKG, PKG_ROOT, REPO_ROOT, EXTENSIONS } = require("./lib");
+const { args, memory, paced, pump, report, settle, NODE_RED_PKG, PKG_ROOT, REPO_ROOT, EXTENSIONS } = require("./lib");
 
 const HUB = Symbol.for("3cx-webapi.bench.hub");
 
@@ -33,6 +35,10 @@ function flows(flow, a) {
   const src = { id: "src", type: "bench-source", ...at(1), wires: [["step"]] };
   const sink = { id: "sink", type: "bench-sink", ...at(4), wires: [] };
   const caught = { id: "catch", type: "catch", ...at(3, 2), scope: null, uncaught: false, wires: [["sink"]] };
+  if (flow === "floor-axios" || flow === "floor-http") {
+    const floor = { id: "step", type: "bench-floor", ...at(2), url: a.url, key: a.key, lib: flow === "floor-http" ? "node-http" : "axios", maxSockets: 32, pkgRoot: PKG_ROOT, wires: [["sink"]] };
+    return { flows: [tab, src, floor, sink, caught], credentials: {} };
+  }
   if (flow === "3cx-ext") {
     const cfg = { id: "pbx", type: "3cx-config", fqdn: a.url, timeout: "10000", maxConcurrent: String(a["max-concurrent"] || 32) };
     const ext = { id: "step", type: "3cx-ext", ...at(2), server: cfg.id, method: "ext.state.get", p_num: "", p_numType: "str", wires: [["sink"]] };
@@ -107,9 +113,11 @@ async function main() {
   const red = await startRed(flow, a);
   const source = red.hub.source;
 
+  const rate = Number(a.rate || 0);
   /** @param {number} n */
   async function run(n) {
-    const p = pump(n, inFlight, (startedAt, i) => {
+    // --rate R: a steady offered load of R msg/s (open loop), else `inFlight` kept going.
+    const p = (rate > 0 ? paced : pump)(n, rate > 0 ? rate : inFlight, (startedAt, i) => {
       source.send({ payload: EXTENSIONS[i % EXTENSIONS.length], benchT0: startedAt });
     });
     red.hub.onSink = (msg) => {

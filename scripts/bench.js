@@ -4,7 +4,10 @@
 //   3cx-ext        a real Node-RED runtime, 3cx-ext ext.state.get, 32 in flight (maxConcurrent 32)
 //   http-request   the same flow with a Change node building msg.url and the core http request node
 //   raw            a bare axios loop with a keep-alive agent, 32 in flight
-// plus extra rows (3cx-ext with the default maxConcurrent 4, http request with keep-alive on), the
+// plus extra rows (3cx-ext with the default maxConcurrent 4, http request with keep-alive on, the
+// floor: a minimal custom node doing a bare keep-alive GET with lean axios / node:http, and 3cx-ext
+// and the floor at a steady 500 msg/s offered load), live events (V20 push vs WebAPI polling:
+// latency, idle PBX requests per hour), the
 // monitor's diff, the node-type load time and RSS growth over 100 000 messages. Prints a table and,
 // last, the one summary line. Never part of `npm test`: it prints numbers and asserts nothing.
 //
@@ -158,6 +161,13 @@ async function main() {
   await measure("3cx-ext (maxConcurrent 4, the default)", "nodered.js", ["--flow", "3cx-ext", "--max-concurrent", "4", ...n]);
   await measure("http-request (keep-alive on)", "nodered.js", ["--flow", "http-request", "--persist", ...n]);
   const rawHttp = await measure("raw node:http (no axios, keep-alive agent)", "raw.js", ["--lib", "node-http", ...n]);
+  // The floor: a minimal custom node in the same flow doing a bare keep-alive GET (what any node costs here).
+  const floor = await measure("floor (custom node, lean axios)", "nodered.js", ["--flow", "floor-axios", ...n]);
+  await measure("floor (custom node, node:http)", "nodered.js", ["--flow", "floor-http", ...n]);
+  // Latency at a steady offered load, not only at 32 in flight.
+  const steady = ["--rate", "500", "--messages", String(Math.min(o.messages, 10000))];
+  await measure("3cx-ext at 500 msg/s offered", "nodered.js", ["--flow", "3cx-ext", "--max-concurrent", "32", ...steady]);
+  await measure("floor (lean axios) at 500 msg/s offered", "nodered.js", ["--flow", "floor-axios", ...steady]);
   let nr5Rows = [];
   if (o.nr5) {
     const { nodeBinary } = require("./node-binary");
@@ -168,6 +178,8 @@ async function main() {
   const growth = await runCase("nodered.js", [...common, "--flow", "3cx-ext", "--max-concurrent", "32", "--messages", String(o.growth), "--growth"]);
   process.stderr.write(`bench: growth run: ${fmt(growth.msgPerSec)} msg/s\n`);
   const diff = await runCase("diff.js", []);
+  // Live events: V20 push vs WebAPI polling (fewer samples on a smoke run: the polling side waits on its interval).
+  const push = await runCase("monitor-push.js", o.quick || o.messages < 1000 ? ["--samples", "10", "--poll-samples", "1", "--idle-s", "2"] : []);
   const loads = [];
   for (let i = 0; i < 3; i++) loads.push(await runCase("load.js", []));
   await server.stop();
@@ -203,6 +215,13 @@ async function main() {
     ["calls", "events", "diff ms", "best", "snapshot+diff ms", "best"],
     diff.map((d) => [d.calls, d.events, fmt(d.diffMs, 2), fmt(d.diffBestMs, 2), fmt(d.tickMs, 2), fmt(d.tickBestMs, 2)]),
   )}`);
+  console.log(`\nlive events, one idle monitor, simulator on 127.0.0.1 (latency: the simulator's change → call.ringing in the subscriber):\n${table(
+    ["source", "latency p50 ms", "p99 ms", "samples", "idle PBX requests/h", "PBX requests per call"],
+    [
+      ["V20 push (Call Control WebSocket)", fmt(push.v20.latency.p50Ms, 1), fmt(push.v20.latency.p99Ms, 1), push.v20.latency.n, fmt(push.v20.idle.perHour), fmt(push.v20.readsPerCall, 1)],
+      [`WebAPI polling (every ${push.poll.intervalMs / 1000} s)`, fmt(push.poll.latency.p50Ms, 1), fmt(push.poll.latency.p99Ms, 1), push.poll.latency.n, fmt(push.poll.idle.perHour), "0"],
+    ],
+  )}\n(idle requests counted over ${push.v20.idle.seconds} s; V20 also takes a token about once an hour, and, if the PBX closes the socket when it expires, one upgrade and one full read then)`);
   console.log(`\nnode types: Node-RED loads the package's ${loads[0].types} types in ${fmt(loadMs, 1)} ms (median of 3 cold processes)${loads.some((l) => l.errors.length) ? `; errors: ${loads.flatMap((l) => l.errors).join("; ")}` : ""}`);
   console.log(`RSS growth over ${growth.messages} messages (3cx-ext, after GC): ${fmt(growth.rssGrowthMb, 1)} MB (heap ${fmt(growth.heapGrowthMb, 1)} MB); RSS MB at each fifth: ${growth.rssCheckpointsMb.join(" → ")}; ${fmt(growth.msgPerSec)} msg/s, worst p99 ${fmt(growth.p99Ms, 2)} ms, ${growth.errors} errors`);
   const sec = (ms) => fmt(ms / 1000, 1);
@@ -212,7 +231,7 @@ async function main() {
   )}`);
   console.log(`makecall (maxConcurrent 4, ${watched} watched): idle p50 ${fmt(makecall.idle.makecall.p50, 1)} / p99 ${fmt(makecall.idle.makecall.p99, 1)} / max ${fmt(makecall.idle.makecall.max, 1)} ms; while polling p50 ${fmt(makecall.busy.makecall.p50, 1)} / p99 ${fmt(makecall.busy.makecall.p99, 1)} / max ${fmt(makecall.busy.makecall.max, 1)} ms; before (one FIFO, loop per monitor) p50 ${fmt(makecall.before.makecall.p50, 1)} / p99 ${fmt(makecall.before.makecall.p99, 1)} / max ${fmt(makecall.before.makecall.max, 1)} ms`);
   console.log(`whole bench: ${fmt((Date.now() - started) / 1000)} s\n`);
-  if (o.json) fs.writeFileSync(o.json, JSON.stringify({ rows, diff, loads, growth, pbx, makecall }, null, 2));
+  if (o.json) fs.writeFileSync(o.json, JSON.stringify({ rows, diff, loads, growth, pbx, makecall, push }, null, 2));
   console.log(`3cx-ext vs raw node:http: ${fmt(ext.msgPerSec / rawHttp.msgPerSec, 2)} of its msg/s; p99 ${fmt(ext.p99Ms, 2)} ms vs ${fmt(rawHttp.p99Ms, 2)} ms`);
   if (nr5Rows.length === 3) {
     const [e5, h5, r5] = nr5Rows.map((r) => r.msgPerSec);
@@ -221,7 +240,7 @@ async function main() {
   const N = ext.msgPerSec;
   const M = httpReq.msgPerSec;
   const R = raw.msgPerSec;
-  console.log(`bench: 3cx-ext ${fmt(N)} msg/s, http-request ${fmt(M)} msg/s, raw ${fmt(R)} msg/s, ratio-vs-http-request ${fmt(N / M, 2)}, share-of-raw ${fmt(N / R, 2)}`);
+  console.log(`bench: 3cx-ext ${fmt(N)} msg/s, http-request ${fmt(M)} msg/s, raw ${fmt(R)} msg/s, ratio-vs-http-request ${fmt(N / M, 2)}, share-of-raw ${fmt(N / R, 2)}, share-of-floor ${fmt(N / floor.msgPerSec, 2)}`);
 }
 
 main().catch((e) => {

@@ -6,12 +6,14 @@ const path = require("node:path");
 
 const EXAMPLES_DIR = path.resolve(__dirname, "..", "examples");
 
-/** The examples, by menu label (the file name), in menu order. */
+/** The examples, by menu label (the file name), in menu order; a sub-folder is a sub-menu (dashboard/). */
 function readExamples(dir = EXAMPLES_DIR) {
-  return fs.readdirSync(dir)
-    .filter((f) => f.endsWith(".json"))
-    .sort()
-    .map((f) => ({ label: f.slice(0, -5), nodes: JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) }));
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith(".json")).sort();
+  const sub = fs.readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  return [
+    ...files.map((f) => ({ label: f.slice(0, -5), nodes: JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) })),
+    ...sub.flatMap((d) => readExamples(path.join(dir, d))),
+  ];
 }
 
 /**
@@ -36,6 +38,8 @@ function demoFlows(opts) {
         configIds.add(n.id);
         continue;
       }
+      // Config nodes several examples share (the dashboard's ui-base and ui-theme): one copy.
+      if (seen.has(n.id) && !n.z && nodes.some((m) => m.id === n.id && m.type === n.type)) continue;
       if (seen.has(n.id)) throw new Error(`example "${label}": node id ${n.id} is used by another example too`);
       seen.add(n.id);
       nodes.push({ ...n });

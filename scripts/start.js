@@ -10,12 +10,14 @@ const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
 const { demoFlows } = require("./demo-flows");
+const { listenForPbxKeys } = require("./demo-keys");
 const { startRelay } = require("./demo-relay");
 
 const root = path.resolve(__dirname, "..");
 const t0 = Date.now();
 const HOST = "127.0.0.1";
 const SCENARIO_INTERVAL_MS = 3000;
+const DASHBOARD = "@flowfuse/node-red-dashboard";
 
 function say(line = "") {
   process.stdout.write(`${line}\n`);
@@ -76,10 +78,13 @@ function makeUserDir(port, flows) {
   fs.writeFileSync(path.join(userDir, "settings.js"), `module.exports = ${JSON.stringify(settings, null, 2)};\n`);
   fs.writeFileSync(path.join(userDir, "flows.json"), JSON.stringify(flows.flows, null, 2));
   fs.writeFileSync(path.join(userDir, "flows_cred.json"), JSON.stringify(flows.credentials, null, 2));
-  fs.writeFileSync(path.join(userDir, "package.json"), JSON.stringify({ name: "3cx-demo", private: true, dependencies: { "@node-red-3cx/webapi": "*" } }, null, 2));
+  fs.writeFileSync(path.join(userDir, "package.json"), JSON.stringify({ name: "3cx-demo", private: true, dependencies: { "@node-red-3cx/webapi": "*", [DASHBOARD]: "*" } }, null, 2));
   const scope = path.join(userDir, "node_modules", "@node-red-3cx");
   fs.mkdirSync(scope, { recursive: true });
   fs.symlinkSync(root, path.join(scope, "webapi"), "dir");
+  // FlowFuse Dashboard 2.0 (a dev dependency) for the examples under examples/dashboard.
+  fs.mkdirSync(path.join(userDir, "node_modules", "@flowfuse"), { recursive: true });
+  fs.symlinkSync(path.dirname(require.resolve(`${DASHBOARD}/package.json`, { paths: [root] })), path.join(userDir, "node_modules", DASHBOARD), "dir");
   return userDir;
 }
 
@@ -190,6 +195,7 @@ async function main() {
     say("");
     say(`3CX WebAPI demo is running (ready in ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
     say(`  Node-RED editor   ${url}   (Node-RED ${redVersion} on Node ${process.versions.node})`);
+    say(`  dashboard         ${url}dashboard   (FlowFuse Dashboard 2.0: wallboard, busy lamps, agent panel)`);
     if (api === "v20") say(`  3CX simulator     ${sim.httpUrl}   V20 API: Client ID ${sim.v20.clientId}, API key ${process.env.THREECX_SIM_API_KEY ? "from THREECX_SIM_API_KEY" : sim.v20.apiKey} (already in the demo's config node)`);
     else say(`  3CX simulator     ${sim.httpUrl}   access key ${keyGiven ? "from THREECX_SIM_KEY" : sim.accessKey} (already in the demo's config node)`);
     say(`  example flows     ${flows.tabs.length} tabs, one per use case; webhooks go to ${flows.webhookPaths.length} of them`);
@@ -198,10 +204,12 @@ async function main() {
     say("  1. Open the editor and its Debug sidebar: the license check, the busy light and, every few seconds,");
     say("     the simulator's calls (screen pop, missed-call alert, TV caller ID, recordings) show up there.");
     say(`  2. Click to call: ${url}3cx/dial?ext=101&number=420774852529`);
-    say(`  3. Wallboard: ${url}3cx/wallboard`);
+    say(`  3. Wallboard: ${url}dashboard/wallboard (the plain HTML one without the dashboard: ${url}3cx/wallboard)`);
     say("  4. Tab \"Everyone out of office at lunch\": click the button of \"12:00 lunch\", then \"13:00 back\".");
     say("  5. Open any 3CX node: pick another method and its fields change; \"Test connection\" in the config node.");
+    say("Press d to take the simulated PBX down and u to bring it back (the monitors' pbx.down / pbx.up).");
     say("Ctrl-C stops Node-RED and the simulator.");
+    listenForPbxKeys(sim, say);
     say("");
     let lastLine;
     ticker = setInterval(() => {

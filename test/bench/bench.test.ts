@@ -17,12 +17,17 @@ interface BenchJson {
   growth: { messages: number; errors: number; rssCheckpointsMb: number[] };
   pbx: { monitors: number; extensions: number; before: boolean; requestsPerSec: number; callsPerSec: number; freshness: { p50: number; p99: number }; calls: number; callsMissed: number }[];
   makecall: Record<"idle" | "busy" | "before", { makecalls: number; makecall: { p50: number; p99: number; max: number } }>;
+  push: {
+    v20: { latency: { n: number; p50Ms: number; p99Ms: number }; idle: { requests: number; perHour: number }; readsPerCall: number };
+    poll: { intervalMs: number; latency: { n: number; p50Ms: number; p99Ms: number }; idle: { requests: number; perHour: number } };
+  };
 }
 
-const SUMMARY = /^bench: 3cx-ext (\d+) msg\/s, http-request (\d+) msg\/s, raw (\d+) msg\/s, ratio-vs-http-request (\d+\.\d\d), share-of-raw (\d+\.\d\d)$/;
+const SUMMARY = /^bench: 3cx-ext (\d+) msg\/s, http-request (\d+) msg\/s, raw (\d+) msg\/s, ratio-vs-http-request (\d+\.\d\d), share-of-raw (\d+\.\d\d), share-of-floor (\d+\.\d\d)$/;
 
 describe("npm run bench (a smoke run: numbers printed, never judged)", function () {
-  this.timeout(120000);
+  // Generous: the bench has grown (PBX load, live events) and the full suite runs beside other work.
+  this.timeout(180000);
   let out = "";
   let json: BenchJson;
 
@@ -44,18 +49,23 @@ describe("npm run bench (a smoke run: numbers printed, never judged)", function 
     const m = SUMMARY.exec(last);
     assert.ok(m, `last line: ${last}`);
     const [ext, httpReq, raw] = json.rows;
+    const floor = json.rows.find((r) => r.label === "floor (custom node, lean axios)");
+    assert.ok(floor, "the floor row (lean axios)");
+    assert.ok(json.rows.some((r) => r.label === "floor (custom node, node:http)"), "the floor row (node:http)");
+    assert.ok(json.rows.some((r) => r.label === "3cx-ext at 500 msg/s offered") && json.rows.some((r) => r.label === "floor (lean axios) at 500 msg/s offered"), "the steady-load rows");
     assert.match(ext.label, /^3cx-ext \(maxConcurrent 32\)/);
     assert.match(httpReq.label, /^http-request \(Change \+ http request\)/);
     assert.match(raw.label, /^raw \(axios, keep-alive agent\)/);
     assert.deepEqual(m.slice(1).map(Number), [
       Math.round(ext.msgPerSec), Math.round(httpReq.msgPerSec), Math.round(raw.msgPerSec),
       Number((ext.msgPerSec / httpReq.msgPerSec).toFixed(2)), Number((ext.msgPerSec / raw.msgPerSec).toFixed(2)),
+      Number((ext.msgPerSec / floor.msgPerSec).toFixed(2)),
     ]);
     assert.match(out, /^case +msg\/s +p50 ms +p99 ms +max ms +CPU µs\/msg/m, "the table's header");
   });
 
   it("every case sent all its messages and got every answer without an error, with coherent figures", () => {
-    assert.ok(json.rows.length >= 6, `${json.rows.length} rows`);
+    assert.ok(json.rows.length >= 10, `${json.rows.length} rows`);
     for (const r of json.rows) {
       assert.equal(r.messages, 300, r.label);
       assert.equal(r.errors, 0, r.label);
@@ -91,5 +101,16 @@ describe("npm run bench (a smoke run: numbers printed, never judged)", function 
       const m = json.makecall[k];
       assert.ok(m.makecalls > 0 && m.makecall.p50 > 0 && m.makecall.p50 <= m.makecall.p99 && m.makecall.p99 <= m.makecall.max, `${k}: ${JSON.stringify(m)}`);
     }
+  });
+
+  it("measures live events both ways: every call seen, latencies and idle requests coherent, the table printed", () => {
+    const { v20, poll } = json.push;
+    assert.equal(v20.latency.n, 10, "every V20 sample's ringing arrived");
+    assert.equal(poll.latency.n, 1, "the polling sample's ringing arrived");
+    for (const l of [v20.latency, poll.latency]) assert.ok(l.p50Ms > 0 && l.p50Ms <= l.p99Ms, JSON.stringify(l));
+    for (const i of [v20.idle, poll.idle]) assert.ok(i.requests >= 0 && i.perHour >= 0, JSON.stringify(i));
+    assert.ok(v20.readsPerCall >= 1, "a Call Control read per change");
+    assert.match(out, /^V20 push \(Call Control WebSocket\) /m);
+    assert.match(out, /^WebAPI polling \(every 2 s\) /m);
   });
 });

@@ -207,17 +207,23 @@ describe("example flows: events", function () {
     ]);
   });
 
-  it("Busy light from extension state: green at start, flashing red while ringing, red in the call, blue in DND", async () => {
+  it("Busy light from extension state: a board of four phones, each green at start, flashing red while ringing, red in the call, blue in DND", async () => {
     ex = await loadExample("Busy light from extension state", FAST_POLL);
-    await until(() => ex.messages("light colour").length === 1, 5000, "the colour at start");
-    await polls("ext.state.get");
+    const of = (num: string) => ex.messages("light colour").filter((m) => m.topic === num).map((m) => m.payload);
+    await until(() => ex.messages("light colour").length === 4, 5000, "the four colours at start");
+    assert.deepEqual(ex.messages("light colour").map((m) => m.topic).sort(), ["100", "101", "102", "103"]);
+    await polls("pbx.callsinfo.get");
     sim.pbx.makeCall("101", "100", { ringMs: 600, talkMs: 600 });
-    await until(() => ex.payloads("light colour").length >= 4, 5000, "ring, talk, free");
-    const res = await fetch(`${sim.httpUrl}/webapi/${sim.accessKey}/ext.fwd.set?num=100&status=${encodeURIComponent("Out of office")}`);
+    await until(() => of("100").length >= 4, 5000, "ring, talk, free");
+    const res = await fetch(`${sim.httpUrl}/webapi/${sim.accessKey}/ext.fwd.set?num=102&status=${encodeURIComponent("Out of office")}`);
     assert.equal(res.status, 200);
-    await until(() => ex.payloads("light colour").length >= 5, 5000, "do not disturb");
-    assert.deepEqual(ex.messages("light colour").map((m) => [m.topic, m.payload]),
-      [["100", "green"], ["100", "red-flashing"], ["100", "red"], ["100", "green"], ["100", "blue"]]);
+    await until(() => of("102").length >= 2, 5000, "do not disturb");
+    assert.deepEqual(of("100"), ["green", "red-flashing", "red", "green"]);
+    assert.deepEqual(of("101").slice(0, 2), ["green", "red"], "the caller is busy too");
+    assert.deepEqual(of("102"), ["green", "blue"]);
+    assert.deepEqual(of("103"), ["green"]);
+    // The board: every phone's colour in one message.
+    assert.deepEqual(JSON.parse(JSON.stringify(ex.payloads("the whole board").at(-1))), { 100: "green", 101: "green", 102: "blue", 103: "green" });
   });
 
   it("PBX health and license check: pbx.down once when the PBX stops answering, pbx.up once when it is back", async () => {

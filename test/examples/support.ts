@@ -56,6 +56,17 @@ export function exampleLabels(): string[] {
   return fs.readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith(".json")).map((f) => f.slice(0, -5)).sort();
 }
 
+/** The FlowFuse Dashboard 2.0 examples (examples/dashboard/, a sub-menu in the editor). */
+export const DASHBOARD_DIR = path.join(EXAMPLES_DIR, "dashboard");
+
+export function dashboardLabels(): string[] {
+  return fs.readdirSync(DASHBOARD_DIR).filter((f) => f.endsWith(".json")).map((f) => f.slice(0, -5)).sort();
+}
+
+export function readDashboardExample(label: string): ExampleNode[] {
+  return JSON.parse(fs.readFileSync(path.join(DASHBOARD_DIR, `${label}.json`), "utf8")) as ExampleNode[];
+}
+
 export function readExample(label: string): ExampleNode[] {
   return JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, `${label}.json`), "utf8")) as ExampleNode[];
 }
@@ -106,6 +117,8 @@ export async function stopHttp(): Promise<void> {
 export interface LoadOptions {
   /** Change nodes before loading (e.g. a shorter poll interval); the file itself is not touched. */
   patch?: (node: ExampleNode) => void;
+  /** "v20": the config node on the simulator's V20 API (Client ID and API key) instead of the WebAPI. */
+  api?: "webapi" | "v20";
 }
 
 export class LoadedExample {
@@ -164,7 +177,8 @@ export async function loadExample(label: string, sim: Simulator, opts: LoadOptio
   for (const n of nodes) {
     if (n.type === "3cx-config") {
       n.fqdn = sim.httpUrl;
-      credentials[n.id] = { accessKey: sim.accessKey };
+      credentials[n.id] = { accessKey: opts.api === "v20" ? sim.v20.apiKey : sim.accessKey };
+      if (opts.api === "v20") Object.assign(n, { api: "v20", clientId: sim.v20.clientId });
     }
     opts.patch?.(n);
   }
@@ -186,7 +200,12 @@ export async function loadExample(label: string, sim: Simulator, opts: LoadOptio
  * suite, a fresh PBX before each test; after a passing test no node may have reported an error
  * (a test that expects one empties `errors`), then the flow is unloaded.
  */
-export function useExamples(): { readonly sim: Simulator; load(label: string, opts?: LoadOptions): Promise<LoadedExample> } {
+export function useExamples(): {
+  readonly sim: Simulator;
+  load(label: string, opts?: LoadOptions): Promise<LoadedExample>;
+  /** Unloads the current example within a test (to load another); its errors must be checked first. */
+  unloadExample(): Promise<void>;
+} {
   let sim: Simulator | undefined;
   let current: LoadedExample | undefined;
   const theSim = (): Simulator => {
@@ -219,6 +238,10 @@ export function useExamples(): { readonly sim: Simulator; load(label: string, op
     async load(label, opts) {
       current = await loadExample(label, theSim(), opts);
       return current;
+    },
+    async unloadExample() {
+      current = undefined;
+      await helper.unload();
     },
   };
 }

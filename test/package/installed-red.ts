@@ -14,6 +14,9 @@ export interface InstalledRed extends RedProcess {
 export async function startInstalledRed(tarball: string): Promise<InstalledRed> {
   let npmOutput = "";
   const red = await startRed({
+    // A Node-RED without FlowFuse Dashboard 2.0, as most users have: red.js also loads the modules
+    // of the node_modules folders above its own, and the repository's holds the dashboard (a dev dependency).
+    settings: { externalModules: { palette: { allowList: ["*"], denyList: ["@flowfuse/node-red-dashboard"] } } },
     // The npm cache holds the dependencies (the repository's own install); the registry is reachable otherwise.
     // Scripts are on, as for a user: npm would run (and warn about) any install script a file tarball carries.
     install: async (userDir) => {

@@ -132,6 +132,14 @@ describe("published package: npm pack, installed from the tarball into red.js", 
       }
     });
 
+    it("without FlowFuse Dashboard 2.0 installed it loads cleanly: the dashboard examples are files, not a dependency", async () => {
+      assert.deepEqual(packed.files.filter((f) => /^examples\/dashboard\/[^/]+\.json$/.test(f)).sort(), ["Agent panel", "Busy lamp field", "Wallboard"].map((l) => `examples/dashboard/${l}.json`));
+      assert.equal((packed.packageJson as { dependencies?: Record<string, string> }).dependencies?.["@flowfuse/node-red-dashboard"], undefined);
+      const modules = ((await (await get("/nodes")).json()) as { module: string }[]).map((s) => s.module);
+      assert.equal(modules.includes("@flowfuse/node-red-dashboard"), false, "no dashboard in this Node-RED");
+      assert.doesNotMatch(red.log(), /\[error\]|Waiting for missing types/);
+    });
+
     it("runs a flow with the installed code against the simulator", async () => {
       const res = await fetch(`${red.url}/flows`, {
         method: "POST",

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { exampleLabels } from "../examples/support";
+import { dashboardLabels, exampleLabels } from "../examples/support";
 import { until } from "../monitor/support";
 import { freePort, REPO_ROOT } from "../support/red-process";
 
@@ -50,7 +50,7 @@ async function refused(url: string): Promise<boolean> {
 }
 
 describe("npm start (scripts/start.js)", function () {
-  this.timeout(90000);
+  this.timeout(180000);
   let child: ChildProcess | undefined;
   let out = "";
   let ws: Ws | undefined;
@@ -72,7 +72,7 @@ describe("npm start (scripts/start.js)", function () {
     const proc = spawn(process.execPath, [path.join(REPO_ROOT, "scripts", "start.js")], {
       cwd: REPO_ROOT,
       env: { ...process.env, PORT: String(port), SIM_PORT: String(simPort) },
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: ["pipe", "pipe", "pipe"], // stdin: the d / u keys, as lines
     });
     child = proc;
     proc.stdout?.on("data", (d: Buffer) => { out += d.toString(); });
@@ -89,6 +89,7 @@ describe("npm start (scripts/start.js)", function () {
     assert.match(out, new RegExp(`3CX simulator\\s+${simUrl}`));
     assert.match(out, /Try first:/);
     assert.match(out, /Ctrl-C stops/);
+    assert.match(out, /Press d to take the simulated PBX down and u to bring it back/);
     const userDir = /user directory\s+(\S+)/.exec(out)?.[1] ?? "";
     assert.ok(fs.existsSync(path.join(userDir, "flows.json")), userDir);
 
@@ -111,7 +112,7 @@ describe("npm start (scripts/start.js)", function () {
     assert.equal(res.status, 200);
     const text = await res.text();
     const flows = (JSON.parse(text) as { flows: FlowNode[] }).flows;
-    assert.deepEqual(flows.filter((n) => n.type === "tab").map((t) => t.label).sort(), exampleLabels());
+    assert.deepEqual(flows.filter((n) => n.type === "tab").map((t) => t.label).sort(), [...exampleLabels(), ...dashboardLabels()].sort());
     const configs = flows.filter((n) => n.type === "3cx-config");
     assert.equal(configs.length, 1);
     assert.equal(configs[0].fqdn, simUrl);
@@ -136,6 +137,21 @@ describe("npm start (scripts/start.js)", function () {
     assert.equal(called.status, 200, await called.text());
     await until(() => debug.some((d) => d.name === "TV" && d.msg.includes("Call from Doe, John (420774852529)")), 10000, "the TV caller ID");
     assert.equal(out.includes("[error]"), false, out);
+
+    // d: the simulated PBX goes down (its port refuses), and the PBX health example's monitor says so;
+    // u: it is back, and the monitor says that too.
+    const tDown = Date.now();
+    proc.stdin?.write("d\n");
+    await until(() => out.includes("[simulator] PBX down"), 5000, "the down line");
+    assert.ok(await refused(`${simUrl}/_sim`), "the simulator's port refuses while down");
+    const alert = (text: string) => debug.some((d) => d.name === "alerts" && d.msg.includes(text));
+    await until(() => alert("PBX not answering"), 40000, "pbx.down in the debug sidebar");
+    const tSeen = Date.now() - tDown;
+    proc.stdin?.write("u\n");
+    await until(() => out.includes("[simulator] PBX up again"), 5000, "the up line");
+    assert.equal((await fetch(`${simUrl}/_sim`)).status, 200, "the simulator answers again");
+    await until(() => alert("PBX answering again"), 60000, "pbx.up in the debug sidebar");
+    console.log(`      npm start: d → pbx.down in the sidebar after ${tSeen} ms, u → pbx.up after ${Date.now() - tDown - tSeen} ms`);
 
     // Ctrl-C: both processes end, both ports close, the user directory is gone.
     ws.close();

@@ -30,6 +30,8 @@ export class TokenBook {
   /** Token → expiry (epoch ms). */
   private readonly live = new Map<string, number>();
   issued = 0;
+  /** Every token handed out (the secrecy tests scan for them); bounded. */
+  readonly history: string[] = [];
 
   constructor(readonly principal: Principal, private readonly now: () => number = Date.now) {}
 
@@ -50,6 +52,8 @@ export class TokenBook {
     if (this.principal.singleToken) this.live.clear();
     this.live.set(token, exp * 1000);
     this.issued++;
+    this.history.push(token);
+    if (this.history.length > 1000) this.history.shift();
     const expiresIn = minutesBuild(this.principal.version) ? Math.round(this.principal.lifetimeSec / 60) : this.principal.lifetimeSec;
     return { status: 200, body: { token_type: "Bearer", expires_in: expiresIn, access_token: token, refresh_token: null } };
   }

@@ -23,9 +23,15 @@ type Json = Record<string, unknown>;
 
 const err = (status: number, message: string): CcAnswer => ({ status, body: { error: message, reasontext: message } });
 
+/** Without a list: every extension, queue, ring group and IVR (DNInfo types include Wqueue and Wivr). */
+function monitoredDns(ctx: CcContext): string[] {
+  if (ctx.monitored) return [...ctx.monitored];
+  const { pbx } = ctx;
+  return [...pbx.extensions.keys(), ...pbx.queues.keys(), ...pbx.ringGroups.keys(), ...pbx.ivrs.map((i) => i.num)];
+}
+
 function reachable(ctx: CcContext, dn: string): boolean {
-  if (dn === ctx.clientId) return true;
-  return ctx.monitored ? ctx.monitored.includes(dn) : ctx.pbx.extensions.has(dn);
+  return dn === ctx.clientId || monitoredDns(ctx).includes(dn);
 }
 
 const wType = (t: string): string => `W${t === "externalline" || t === "" ? "externalline" : t}`;
@@ -94,7 +100,7 @@ export function handleCallControl(ctx: CcContext, verb: string, path: string, bo
   const { pbx } = ctx;
   if (dn === undefined) {
     if (verb !== "GET") return err(405, "Method not allowed");
-    const dns = [ctx.clientId, ...(ctx.monitored ?? [...pbx.extensions.keys()])];
+    const dns = [ctx.clientId, ...monitoredDns(ctx)];
     return { status: 200, body: dns.map((d) => dnInfo(ctx, d)) };
   }
   if (!reachable(ctx, dn)) return err(403, `DN ${dn} is not monitored by this API client`);

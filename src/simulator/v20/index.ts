@@ -106,6 +106,7 @@ export function createV20Side(env: V20Env, opts: V20SimOptions = {}): V20Side {
     set role(r) { principal.role = r; },
     version: principal.version,
     get tokensIssued() { return book.issued; },
+    get issuedTokens() { return book.history; },
     get liveTokens() { return book.liveCount; },
     revokeTokens: () => book.revokeAll(),
     get sockets() { return push.clientCount; },
@@ -173,7 +174,9 @@ export function createV20Side(env: V20Env, opts: V20SimOptions = {}): V20Side {
         return;
       }
       if (fault?.status !== undefined) {
-        const text = Buffer.from(fault.body ?? "");
+        // "$BEARER" in a canned body is the request's own token: a PBX that echoes it (secrecy tests).
+        const bearer = /^Bearer (\S+)$/.exec(String(req.headers.authorization ?? ""))?.[1] ?? "";
+        const text = Buffer.from((fault.body ?? "").split("$BEARER").join(bearer));
         res.writeHead(fault.status, {
           "content-type": fault.contentType ?? JSON_TYPE, "content-length": String(text.length),
           ...(fault.retryAfter !== undefined ? { "retry-after": String(fault.retryAfter) } : {}),

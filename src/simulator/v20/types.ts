@@ -18,7 +18,7 @@ export interface V20SimOptions {
   tokenLifetimeSec?: number;
   /** A new token revokes the principal's older ones (default true: the PBX allows one live token, v20.md §1). */
   singleToken?: boolean;
-  /** DNs Call Control reaches besides the route point (default: every extension). */
+  /** DNs Call Control reaches besides the route point (default: every extension, queue, ring group and IVR). */
   monitored?: string[];
 }
 
@@ -27,6 +27,8 @@ export interface V20Control {
   readonly apiKey: string;
   role: V20Role;
   readonly version: string;
+  /** The tokens handed out (newest last, at most 1000): secrets, for tests that scan for them. */
+  readonly issuedTokens: readonly string[];
   /** Tokens issued so far. */
   readonly tokensIssued: number;
   /** Tokens that would be accepted now. */
