@@ -39,6 +39,54 @@ function flows(flow, a) {
     const floor = { id: "step", type: "bench-floor", ...at(2), url: a.url, key: a.key, lib: flow === "floor-http" ? "node-http" : "axios", maxSockets: 32, pkgRoot: PKG_ROOT, wires: [["sink"]] };
     return { flows: [tab, src, floor, sink, caught], credentials: {} };
   }
+  if (flow === "3cx-ext-v20") {
+    // The same node on api v20: XAPI user + Call Control participants per message, one shared token.
+    const cfg = { id: "pbx", type: "3cx-config", fqdn: a.url, api: "v20", clientId: a["client-id"], timeout: "10000", maxConcurrent: String(a["max-concurrent"] || 32) };
+    const ext = { id: "step", type: "3cx-ext", ...at(2), server: cfg.id, method: "ext.state.get", p_num: "", p_numType: "str", wires: [["sink"]] };
+    return { flows: [tab, cfg, src, ext, sink, caught], credentials: { [cfg.id]: { accessKey: a["api-key"] } } };
+  }
+  if (flow === "http-request-v20") {
+    // What a user builds by hand with the core nodes on V20, with a token fetched beforehand (a.token):
+    // the user by number from XAPI, then the DN's Call Control participants, then the seed's shape.
+    const auth = `{"Authorization": "Bearer ${a.token}"}`;
+    const users = `${a.url}/xapi/v1/Users?$select=Id,Number,IsRegistered,CurrentProfileName,QueueStatus&$filter=`;
+    const step = {
+      id: "step", type: "change", ...at(2),
+      rules: [
+        { t: "set", p: "num", pt: "msg", to: "payload", tot: "msg" },
+        { t: "set", p: "headers", pt: "msg", to: auth, tot: "json" },
+        { t: "set", p: "url", pt: "msg", to: `"${users}" & $encodeUrlComponent("Number eq '" & payload & "'")`, tot: "jsonata" },
+      ],
+      wires: [["get"]],
+    };
+    const req = (id, wires) => ({
+      id, type: "http request", ...at(3), method: "GET", ret: "obj", paytoqs: "ignore", url: "", tls: "", persist: true,
+      proxy: "", insecureHTTPParser: false, authType: "", senderr: false, headers: [], wires,
+    });
+    const step2 = {
+      id: "step2", type: "change", ...at(3, 2),
+      rules: [
+        { t: "set", p: "user", pt: "msg", to: "payload.value[0]", tot: "msg" },
+        // http request left the answer's headers in msg.headers: send the token again, nothing else.
+        { t: "set", p: "headers", pt: "msg", to: auth, tot: "json" },
+        { t: "set", p: "url", pt: "msg", to: `"${a.url}/callcontrol/" & $encodeUrlComponent(num) & "/participants"`, tot: "jsonata" },
+      ],
+      wires: [["get2"]],
+    };
+    const shape = {
+      id: "shape", type: "function", ...at(4, 2), outputs: 1, noerr: 0,
+      func: [
+        "const u = msg.user || {}; const s = (msg.payload || []).map((p) => p.status);",
+        "const names = { OutOfOffice: 'Out of office', Available2: 'Custom 1', OutOfOffice2: 'Custom 2' };",
+        "msg.payload = { num: u.Number, registered: u.IsRegistered === true,",
+        "  status: s.includes('Connected') ? 'Talking' : s.includes('Ringing') ? 'Ringing' : s.includes('Dialing') ? 'Dialing' : 'Free',",
+        "  fwdName: names[u.CurrentProfileName] || u.CurrentProfileName, qGlobalStatus: u.QueueStatus === 'LoggedIn', qStatus: [] };",
+        "return msg;",
+      ].join("\n"),
+      wires: [["sink"]],
+    };
+    return { flows: [tab, src, step, req("get", [["step2"]]), step2, req("get2", [["shape"]]), shape, sink, caught], credentials: {} };
+  }
   if (flow === "3cx-ext") {
     const cfg = { id: "pbx", type: "3cx-config", fqdn: a.url, timeout: "10000", maxConcurrent: String(a["max-concurrent"] || 32) };
     const ext = { id: "step", type: "3cx-ext", ...at(2), server: cfg.id, method: "ext.state.get", p_num: "", p_numType: "str", wires: [["sink"]] };
@@ -61,6 +109,14 @@ function flows(flow, a) {
 
 /** @param {string} flow @param {Record<string, string>} a */
 async function startRed(flow, a) {
+  if (flow === "http-request-v20") {
+    // The hand-built flow's token, fetched once like a user would (an inject at start).
+    const res = await fetch(`${a.url}/connect/token`, {
+      method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ client_id: a["client-id"], client_secret: a["api-key"], grant_type: "client_credentials" }).toString(),
+    });
+    a.token = /** @type {{ access_token: string }} */ (await res.json()).access_token;
+  }
   const userDir = fs.mkdtempSync(path.join(os.tmpdir(), "3cx-bench-"));
   const modDir = path.join(userDir, "node_modules", "@node-red-3cx");
   fs.mkdirSync(modDir, { recursive: true });

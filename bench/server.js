@@ -31,17 +31,21 @@ async function startMini() {
   return { url: `http://127.0.0.1:${addr.port}`, accessKey: KEY, close: () => new Promise((r) => server.close(() => r(undefined))) };
 }
 
+const V20_KEY = "bench-v20-api-key";
+
 async function startSim() {
   const { startSimulator } = dist("src/simulator");
-  const sim = await startSimulator({ httpPort: 0, httpsPort: false, accessKey: KEY, fast: true });
-  return { url: sim.httpUrl, accessKey: sim.accessKey, close: () => sim.close() };
+  // The V20 side on the same PBX: one token per case process is all it issues (singleToken would
+  // only matter if two cases ran at once).
+  const sim = await startSimulator({ httpPort: 0, httpsPort: false, accessKey: KEY, fast: true, v20: { clientId: "900", apiKey: V20_KEY } });
+  return { url: sim.httpUrl, accessKey: sim.accessKey, v20: { clientId: sim.v20.clientId, apiKey: sim.v20.apiKey }, close: () => sim.close() };
 }
 
 async function main() {
   const kind = args().server || "sim";
   const srv = kind === "mini" ? await startMini() : await startSim();
   const send = process.send ? process.send.bind(process) : (/** @type {unknown} */ m) => console.log(JSON.stringify(m));
-  send({ ready: { url: srv.url, accessKey: srv.accessKey, kind } });
+  send({ ready: { url: srv.url, accessKey: srv.accessKey, v20: "v20" in srv ? srv.v20 : undefined, kind } });
   process.on("message", async (/** @type {string} */ m) => {
     if (m === "cpu") {
       const c = process.cpuUsage();

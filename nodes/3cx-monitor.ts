@@ -272,6 +272,7 @@ export = function register(RED: NodeAPI): void {
       extras: (client, snapshot) => {
         extras ??= new MonitorExtras({ node, config, source: sourceName, client, snapshot, send: emit, labels: { statsInterval: t("label.statsInterval"), timeZone: t("label.timeZone") } });
         if (extras.problem) node.error(`3cx-monitor: ${extras.problem}; ${t("error.statsOff")}`);
+        if ((config.lookupCallers === true || config.lookupCallers === "true") && !client) node.warn(t("warn.lookupNoServer"));
         return extras;
       },
     };

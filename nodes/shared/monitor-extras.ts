@@ -46,7 +46,10 @@ export function forgetSavedStats(): void {
   lastSaved.clear();
 }
 
-/** One phonebook cache per PBX connection, shared by its monitors. */
+/**
+ * One phonebook cache per reader: the PBX's shared client for webhook monitors (so shared by them),
+ * a polling monitor's own reader through the poll engine (paced within the PBX's pollBudget).
+ */
 const lookups = new WeakMap<object, CallerLookup>();
 
 function lookupFor(client: PollClient): CallerLookup {

@@ -65,6 +65,7 @@ describe("npm run bench (a smoke run: numbers printed, never judged)", function 
   });
 
   it("every case sent all its messages and got every answer without an error, with coherent figures", () => {
+    assert.ok(json.rows.some((r) => r.label.startsWith("3cx-ext on V20")) && json.rows.some((r) => r.label.startsWith("http-request on V20 by hand")), "the api v20 rows");
     assert.ok(json.rows.length >= 10, `${json.rows.length} rows`);
     for (const r of json.rows) {
       assert.equal(r.messages, 300, r.label);

@@ -145,6 +145,16 @@ describe("3cx-monitor queue.stats and caller names (Node-RED + simulator)", func
     assert.deepEqual(finds, ["420774852529", "420999888777"], "one look-up per number for the call's events");
   });
 
+  it("lookupCallers on a webhook monitor without a PBX: a warning naming the field, events without contact", async () => {
+    const base = await nodeUrl();
+    const probe = await loadMonitor({ props: { source: "webhook", path: "/no-pbx-hook", lookupCallers: true } });
+    await until(() => probe.warnings.length > 0, 2000, "a warning");
+    assert.match(probe.warnings[0], /lookupNoServer|Caller names need a PBX/);
+    await fetch(`${base}/no-pbx-hook?event=ringing&callerid=420774852529&user=101&usertype=ext&id=261201100000_9-0`);
+    await until(() => probe.of("call.ringing").length > 0, 2000, "call.ringing");
+    assert.equal("contact" in probe.of("call.ringing")[0].payload, false);
+  });
+
   it("lookupCallers off (the default): no contact, no phonebook request", async () => {
     const probe = await loadMonitor(pollOpts({ statsInterval: 0 }));
     await sleep(200);
