@@ -203,8 +203,8 @@ async function main() {
     pbx.push(await runCase("pbx-load.js", pbxArgs(m, e)));
     process.stderr.write(`bench: PBX load, ${m} × ${e}: ${fmt(pbx.at(-1).requestsPerSec, 1)} req/s\n`);
   }
-  const watched = Math.max(...sizes(o.pbxSizes).map(([, e]) => e));
-  const makecall = {
+  const watched = Math.max(0, ...sizes(o.pbxSizes).map(([, e]) => e));
+  const makecall = watched === 0 ? undefined : {
     idle: await runCase("pbx-load.js", [...pbxArgs(1, watched), "--makecall", "--idle"]),
     busy: await runCase("pbx-load.js", [...pbxArgs(1, watched), "--makecall"]),
     before: await runCase("pbx-load.js", [...pbxArgs(1, watched), "--makecall", "--before"]),
@@ -237,7 +237,7 @@ async function main() {
     ["monitors", "extensions", "req/s", "calls/s", "fresh p50 s", "fresh p99 s", "call→status p50 ms", "p99 ms", "missed"],
     pbx.map((r) => [`${r.monitors}${r.before ? " (before)" : ""}`, r.extensions, fmt(r.requestsPerSec, 1), fmt(r.callsPerSec, 2), sec(r.freshness.p50), sec(r.freshness.p99), fmt(r.callToStatus.p50), fmt(r.callToStatus.p99), `${r.callsMissed}/${r.calls}`]),
   )}`);
-  console.log(`makecall (maxConcurrent 4, ${watched} watched): idle p50 ${fmt(makecall.idle.makecall.p50, 1)} / p99 ${fmt(makecall.idle.makecall.p99, 1)} / max ${fmt(makecall.idle.makecall.max, 1)} ms; while polling p50 ${fmt(makecall.busy.makecall.p50, 1)} / p99 ${fmt(makecall.busy.makecall.p99, 1)} / max ${fmt(makecall.busy.makecall.max, 1)} ms; before (one FIFO, loop per monitor) p50 ${fmt(makecall.before.makecall.p50, 1)} / p99 ${fmt(makecall.before.makecall.p99, 1)} / max ${fmt(makecall.before.makecall.max, 1)} ms`);
+  if (makecall) console.log(`makecall (maxConcurrent 4, ${watched} watched): idle p50 ${fmt(makecall.idle.makecall.p50, 1)} / p99 ${fmt(makecall.idle.makecall.p99, 1)} / max ${fmt(makecall.idle.makecall.max, 1)} ms; while polling p50 ${fmt(makecall.busy.makecall.p50, 1)} / p99 ${fmt(makecall.busy.makecall.p99, 1)} / max ${fmt(makecall.busy.makecall.max, 1)} ms; before (one FIFO, loop per monitor) p50 ${fmt(makecall.before.makecall.p50, 1)} / p99 ${fmt(makecall.before.makecall.p99, 1)} / max ${fmt(makecall.before.makecall.max, 1)} ms`);
   console.log(`whole bench: ${fmt((Date.now() - started) / 1000)} s\n`);
   if (o.json) fs.writeFileSync(o.json, JSON.stringify({ rows, diff, loads, growth, pbx, makecall, push }, null, 2));
   console.log(`3cx-ext vs raw node:http: ${fmt(ext.msgPerSec / rawHttp.msgPerSec, 2)} of its msg/s; p99 ${fmt(ext.p99Ms, 2)} ms vs ${fmt(rawHttp.p99Ms, 2)} ms`);

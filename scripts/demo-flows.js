@@ -5,6 +5,8 @@ const fs = require("node:fs");
 const path = require("node:path");
 
 const EXAMPLES_DIR = path.resolve(__dirname, "..", "examples");
+/** The demo PBX's webhook URL path (the README's `--webhook-url http://127.0.0.1:1880/3cx/events`). */
+const WEBHOOK_PATH = "/3cx/events";
 
 /** The examples, by menu label (the file name), in menu order; a sub-folder is a sub-menu (dashboard/). */
 function readExamples(dir = EXAMPLES_DIR) {
@@ -19,10 +21,11 @@ function readExamples(dir = EXAMPLES_DIR) {
 /**
  * @param {{ fqdn: string, accessKey: string, dir?: string, api?: "webapi" | "v20", clientId?: string, dashboard?: boolean }} opts
  *   dashboard false: without the examples under dashboard/ (FlowFuse Dashboard 2.0 is not installed)
- * @returns {{ flows: object[], credentials: Record<string, {accessKey: string}>, tabs: string[], webhookPaths: string[] }}
+ * @returns {{ flows: object[], credentials: Record<string, {accessKey: string}>, tabs: string[], webhookPath: string, webhookMonitors: number }}
  */
 function demoFlows(opts) {
-  const config = { id: "", type: "3cx-config", name: "3CX simulator (demo)", fqdn: opts.fqdn, timeout: 10000, maxConcurrent: 4, tls: "" };
+  // The PBX's one webhook URL: the simulator's generator posts there and every webhook monitor hears it.
+  const config = { id: "", type: "3cx-config", name: "3CX simulator (demo)", fqdn: opts.fqdn, timeout: 10000, maxConcurrent: 4, tls: "", webhookPath: WEBHOOK_PATH };
   // --api v20: the same flows on the simulator's official V20 API (Client ID + API key).
   if (opts.api === "v20") Object.assign(config, { name: "3CX simulator (demo, V20 API)", api: "v20", clientId: opts.clientId });
   const tabs = [];
@@ -50,12 +53,15 @@ function demoFlows(opts) {
   // One PBX for all: every reference to any example's config node now names the merged one.
   config.id = [...configIds][0] || "3cx-demo-config";
   for (const n of nodes) if (configIds.has(n.server)) n.server = config.id;
-  const webhookPaths = nodes.filter((n) => n.type === "3cx-monitor" && n.source === "webhook").map((n) => n.path);
+  // Each example's own path (kept so that one imported alone works) gives way to the config node's.
+  const webhookMonitors = nodes.filter((n) => n.type === "3cx-monitor" && n.source === "webhook");
+  for (const n of webhookMonitors) n.path = "";
   return {
     flows: [...tabs, config, ...nodes],
     credentials: { [config.id]: { accessKey: opts.accessKey } },
     tabs: tabs.map((t) => t.label),
-    webhookPaths,
+    webhookPath: WEBHOOK_PATH,
+    webhookMonitors: webhookMonitors.length,
   };
 }
 
@@ -68,4 +74,4 @@ function dashboardDir(root = path.resolve(__dirname, "..")) {
   }
 }
 
-module.exports = { demoFlows, readExamples, dashboardDir, EXAMPLES_DIR };
+module.exports = { demoFlows, readExamples, dashboardDir, EXAMPLES_DIR, WEBHOOK_PATH };

@@ -11,7 +11,6 @@ const os = require("node:os");
 const path = require("node:path");
 const { demoFlows, dashboardDir } = require("./demo-flows");
 const { listenForPbxKeys } = require("./demo-keys");
-const { startRelay } = require("./demo-relay");
 
 const root = path.resolve(__dirname, "..");
 const t0 = Date.now();
@@ -125,7 +124,7 @@ async function main() {
   const flows = api === "v20"
     ? demoFlows({ fqdn: sim.httpUrl, accessKey: sim.v20.apiKey, api, clientId: sim.v20.clientId, dashboard: !!DASHBOARD_DIR })
     : demoFlows({ fqdn: sim.httpUrl, accessKey: sim.accessKey, dashboard: !!DASHBOARD_DIR });
-  const relay = await startRelay(flows.webhookPaths.map((p) => `http://${HOST}:${port}${p}`));
+  const webhookUrl = `http://${HOST}:${port}${flows.webhookPath}`;
   const userDir = makeUserDir(port, flows);
 
   const child = spawn(process.execPath, [redJs, "-u", userDir, "-p", String(port)], {
@@ -150,7 +149,6 @@ async function main() {
     const force = setTimeout(() => child.kill("SIGKILL"), 10000);
     const childCode = await childGone;
     clearTimeout(force);
-    await relay.close();
     await sim.close();
     fs.rmSync(userDir, { recursive: true, force: true });
     say("stopped.");
@@ -192,7 +190,7 @@ async function main() {
   });
 
   function onReady() {
-    sim.webhooks.target = { url: relay.url, method: "POST" };
+    sim.webhooks.target = { url: webhookUrl, method: "POST" };
     sim.scenario.start({ intervalMs: SCENARIO_INTERVAL_MS });
     const url = `http://${HOST}:${port}/`;
     say("");
@@ -202,7 +200,7 @@ async function main() {
     else say(`  dashboard         not installed (${DASHBOARD}, a dev dependency): run npm install for the dashboard examples`);
     if (api === "v20") say(`  3CX simulator     ${sim.httpUrl}   V20 API: Client ID ${sim.v20.clientId}, API key ${process.env.THREECX_SIM_API_KEY ? "from THREECX_SIM_API_KEY" : sim.v20.apiKey} (already in the demo's config node)`);
     else say(`  3CX simulator     ${sim.httpUrl}   access key ${keyGiven ? "from THREECX_SIM_KEY" : sim.accessKey} (already in the demo's config node)`);
-    say(`  example flows     ${flows.tabs.length} tabs, one per use case; webhooks go to ${flows.webhookPaths.length} of them`);
+    say(`  example flows     ${flows.tabs.length} tabs, one per use case; the simulator's webhooks go to ${webhookUrl}, the config node's one URL (${flows.webhookMonitors} monitors hear it)`);
     say(`  user directory    ${userDir} (fresh each start, removed at the end)`);
     say("Try first:");
     say("  1. Open the editor and its Debug sidebar: the license check, the busy light and, every few seconds,");

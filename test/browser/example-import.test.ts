@@ -87,6 +87,18 @@ describe("editor: importing two examples one after the other (browser)", functio
     return read();
   }
 
+  it("the help sidebar's tree names the config node \"3CX PBX connection\" and lists \"3CX PBX\" once (3cx-pbx)", async () => {
+    await page.evaluate(() => RED.sidebar.show("help"));
+    const module = page.locator(".red-ui-treeList-label", { hasText: MODULE }).first();
+    await module.waitFor({ timeout: 5000 });
+    await module.click(); // unfold the package's node types
+    await page.waitForTimeout(300);
+    const labels = (await page.locator(".red-ui-treeList-label").allInnerTexts()).map((t) => t.trim());
+    assert.equal(labels.filter((t) => t === "3CX PBX connection").length, 1, labels.join(" | "));
+    assert.equal(labels.filter((t) => t === "3CX PBX").length, 1, labels.join(" | "));
+    await page.evaluate(() => RED.sidebar.show("info"));
+  });
+
   it(`imports "${FIRST}": its PBX arrives with the example, without a key`, async () => {
     await importExample(FIRST);
     const configs = await pbxConfigs();

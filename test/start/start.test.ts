@@ -135,7 +135,7 @@ describe("npm start (scripts/start.js)", function () {
     const writes = recorded.requests.filter((r) => r.method === "ext.fwd.set" && r.params.status === "Out of office").map((r) => r.params.num).sort();
     assert.deepEqual(writes, ["100", "101", "102", "103"]);
 
-    // A call in the simulator: its webhook goes through the relay to the TV example.
+    // A call in the simulator: its webhook goes to the config node's one URL, and the TV example hears it.
     const called = await fetch(`${simUrl}/_sim/calls`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ from: "420774852529", to: "100" }) });
     assert.equal(called.status, 200, await called.text());
     await until(() => debug.some((d) => d.name === "TV" && d.msg.includes("Call from Doe, John (420774852529)")), 10000, "the TV caller ID");
