@@ -32,6 +32,7 @@ function demoFlows(opts) {
   const nodes = [];
   const seen = new Set();
   const configIds = new Set();
+  const merged = new Map(); // a dropped ui-base / ui-theme id → the kept one's
   const examples = readExamples(opts.dir).filter((e) => opts.dashboard !== false || !e.nodes.some((n) => /^ui-/.test(n.type)));
   for (const { label, nodes: exampleNodes } of examples) {
     const tabId = exampleNodes.find((n) => n.z)?.z;
@@ -43,8 +44,15 @@ function demoFlows(opts) {
         configIds.add(n.id);
         continue;
       }
-      // Config nodes several examples share (the dashboard's ui-base and ui-theme): one copy.
-      if (seen.has(n.id) && !n.z && nodes.some((m) => m.id === n.id && m.type === n.type)) continue;
+      // Each dashboard example carries its own ui-base and ui-theme (ids of its own, for the editor's
+      // import); the demo keeps the first of each and points every page at it: one /dashboard.
+      if (n.type === "ui-base" || n.type === "ui-theme") {
+        const kept = nodes.find((m) => m.type === n.type);
+        if (kept) {
+          merged.set(n.id, kept.id);
+          continue;
+        }
+      }
       if (seen.has(n.id)) throw new Error(`example "${label}": node id ${n.id} is used by another example too`);
       seen.add(n.id);
       nodes.push({ ...n });
@@ -53,6 +61,7 @@ function demoFlows(opts) {
   // One PBX for all: every reference to any example's config node now names the merged one.
   config.id = [...configIds][0] || "3cx-demo-config";
   for (const n of nodes) if (configIds.has(n.server)) n.server = config.id;
+  for (const n of nodes) if (n.type === "ui-page") for (const ref of ["ui", "theme"]) if (merged.has(n[ref])) n[ref] = merged.get(n[ref]);
   // Each example's own path (kept so that one imported alone works) gives way to the config node's.
   const webhookMonitors = nodes.filter((n) => n.type === "3cx-monitor" && n.source === "webhook");
   for (const n of webhookMonitors) n.path = "";

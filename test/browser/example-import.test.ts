@@ -5,11 +5,14 @@
 // the key is entered, the nodes say "no access key" and the PBX dialog marks the empty key field;
 // after entering the address and key once, everything deploys and answers.
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
 import type { Page } from "playwright-core";
 import type { Simulator } from "../../src/simulator";
 import { openEditor, startEditorStack, type EditorPage, type EditorRED, type EditorStack } from "../support/browser";
+import { REPO_ROOT } from "../support/red-process";
 
-interface ConfigInEditor { id: string; type: string; name?: string; fqdn?: string; users: { id: string }[] }
+interface ConfigInEditor { id: string; type: string; name?: string; fqdn?: string; path?: string; ui?: string; theme?: string; users: { id: string }[] }
 declare const RED: EditorRED & {
   actions: { invoke(name: string, arg?: unknown): void };
   nodes: { eachConfig(cb: (n: ConfigInEditor) => void): void };
@@ -162,6 +165,86 @@ describe("editor: importing two examples one after the other (browser)", functio
     await page.locator(`#red-ui-workspace-chart g[id='${button}'] .red-ui-flow-node-button`).click();
     for (const end = Date.now() + 5000; !sim.requests.slice(sent).some((r) => r.method === "ext.queue.set") && Date.now() < end;) await page.waitForTimeout(50);
     assert.equal(sim.requests.slice(sent).filter((r) => r.method === "ext.queue.set").length, 1, "the second example's write was sent once");
+    assert.deepEqual(editor.problems, []);
+  });
+});
+
+// The Dashboard 2.0 examples (Import → Examples → this package → dashboard), two one after the
+// other, in an editor with FlowFuse Dashboard 2.0 installed: each carries its own ui-base and
+// ui-theme (no conflict dialog), and the second's pages join the dashboard already there.
+describe("editor: importing two Dashboard 2.0 examples one after the other (browser)", function () {
+  this.timeout(90000);
+  let stack: EditorStack;
+  let editor: EditorPage;
+  let page: Page;
+
+  before(async function () {
+    let dashboard: string;
+    try {
+      dashboard = path.dirname(require.resolve("@flowfuse/node-red-dashboard/package.json", { paths: [REPO_ROOT] }));
+    } catch {
+      console.log("      skipped: @flowfuse/node-red-dashboard is not installed (npm install)");
+      this.skip();
+    }
+    stack = await startEditorStack(this, () => [{ id: "tab", type: "tab", label: "Flow 1" }], {}, (userDir) => {
+      for (const [name, dir] of [["@node-red-3cx/webapi", REPO_ROOT], ["@flowfuse/node-red-dashboard", dashboard]]) {
+        fs.mkdirSync(path.dirname(path.join(userDir, "node_modules", name)), { recursive: true });
+        fs.symlinkSync(dir, path.join(userDir, "node_modules", name), "dir");
+      }
+      return Promise.resolve();
+    });
+    editor = await openEditor(stack.browser, stack.red.url);
+    page = editor.page;
+  });
+  after(async () => {
+    await stack?.stop();
+  });
+
+  /** The dashboard's config nodes in the editor. */
+  const dashboardConfigs = (): Promise<{ id: string; type: string; path?: string; ui?: string; theme?: string; name?: string }[]> => page.evaluate(() => {
+    const out: { id: string; type: string; path?: string; ui?: string; theme?: string; name?: string }[] = [];
+    RED.nodes.eachConfig((c) => { if (/^ui-(base|theme|page)$/.test(c.type)) out.push({ id: c.id, type: c.type, path: c.path, ui: c.ui, theme: c.theme, name: c.name }); });
+    return out;
+  });
+
+  async function importDashboardExample(name: string): Promise<void> {
+    const chart = await page.locator("#red-ui-workspace-chart").boundingBox();
+    assert.ok(chart);
+    await page.mouse.move(chart.x + 150, chart.y + 100);
+    await page.evaluate(() => RED.actions.invoke("core:show-examples-import-dialog"));
+    await page.locator(".red-ui-treeList-label:visible", { hasText: MODULE }).click();
+    await page.locator(".red-ui-treeList-label:visible", { hasText: /^\s*dashboard\s*$/ }).click();
+    // Exactly this name: the package's flat examples have names that contain it too.
+    await page.locator(".red-ui-treeList-label:visible").filter({ hasText: new RegExp(`^\\s*${name}\\s*$`) }).click();
+    await page.click("#red-ui-clipboard-dialog-ok");
+    await page.mouse.move(chart.x + 160, chart.y + 110, { steps: 2 });
+    await page.mouse.click(chart.x + 160, chart.y + 110);
+    await page.keyboard.press("Escape");
+    await page.waitForTimeout(300); // Node-RED's conflict notice would be up by now
+    const notices = await page.locator(".red-ui-notification").allTextContents();
+    assert.ok(!notices.some((t) => /already exist|Import copy/i.test(t)), `no conflict dialog: ${notices.join(" | ")}`);
+    assert.equal(await page.locator("#red-ui-clipboard-dialog-import-conflicts-list").count(), 0, "no conflict list");
+  }
+
+  it("imports the Wallboard, then the Busy lamp field: no conflict dialog, one ui-base on /dashboard, both pages on it", async () => {
+    await importDashboardExample("Wallboard");
+    const first = await dashboardConfigs();
+    const base = first.filter((c) => c.type === "ui-base");
+    const theme = first.filter((c) => c.type === "ui-theme");
+    assert.equal(base.length, 1, JSON.stringify(first));
+    assert.equal(theme.length, 1, JSON.stringify(first));
+
+    await page.evaluate(() => RED.actions.invoke("core:add-flow"));
+    await importDashboardExample("Busy lamp field");
+    await page.waitForTimeout(100); // the merge runs right after the import
+    const after = await dashboardConfigs();
+    assert.deepEqual(after.filter((c) => c.type === "ui-base").map((c) => [c.id, c.path]), [[base[0].id, "/dashboard"]], `one ui-base: ${JSON.stringify(after)}`);
+    assert.deepEqual(after.filter((c) => c.type === "ui-theme").map((c) => c.id), [theme[0].id], "one ui-theme");
+    const pages = after.filter((c) => c.type === "ui-page");
+    assert.deepEqual(pages.map((p) => p.name).sort(), ["Busy lamps", "Wallboard"]);
+    for (const p of pages) assert.deepEqual([p.ui, p.theme], [base[0].id, theme[0].id], `${String(p.name)} uses the one dashboard and theme`);
+    const users = await page.evaluate((id) => RED.nodes.node(id) ? (RED.nodes.node(id) as unknown as { users: { id: string }[] }).users.map((u) => u.id) : [], base[0].id);
+    assert.deepEqual(users.sort(), pages.map((p) => p.id).sort(), "the ui-base lists both pages as its users");
     assert.deepEqual(editor.problems, []);
   });
 });

@@ -1,6 +1,7 @@
 // The FlowFuse Dashboard 2.0 examples (examples/dashboard/, the editor's sub-menu) as files: the
-// three the issue asks for, each importable alone (its own page; the dashboard's ui-base and
-// ui-theme and the PBX's config node shared by id, so importing a second reuses them), a Comment
+// three the issue asks for, each importable alone (its own page, ui-base, ui-theme and PBX config
+// node, each with an id of its own, so importing a second shows no conflict dialog; the editor
+// merges the copies into the ones already there, see nodes/3cx-config.html), a Comment
 // saying what to install and change, only core nodes, Dashboard 2.0 widgets and ours, no
 // hand-built HTML page, no credentials. What they do is tested in test/browser/dashboard.test.ts.
 import assert from "node:assert/strict";
@@ -28,10 +29,15 @@ describe("dashboard example flows: the files", () => {
     assert.equal(pkg.dependencies["@flowfuse/node-red-dashboard"], undefined);
   });
 
-  it("share the dashboard, its theme and the PBX by id; pages and node ids of their own", () => {
-    const shared = (type: string): string[] => [...new Set(LABELS.map((l) => one(l).find((n) => n.type === type)?.id ?? "missing"))];
-    assert.equal(shared("ui-base").length, 1, "one ui-base id");
-    assert.equal(shared("ui-theme").length, 1, "one ui-theme id");
+  it("each its own dashboard, theme and PBX (ids of their own, same settings); pages and node ids of their own", () => {
+    for (const type of ["ui-base", "ui-theme"]) {
+      const copies = LABELS.map((l) => one(l).filter((n) => n.type === type));
+      assert.ok(copies.every((c) => c.length === 1), `one ${type} each`);
+      assert.equal(new Set(copies.map((c) => c[0].id)).size, 3, `one ${type} id per example`);
+      // The same dashboard in each (the editor merges the copies by type, the ui-base by path).
+      const strip = (n: ExampleNode): string => JSON.stringify({ ...n, id: "" });
+      assert.equal(new Set(copies.map((c) => strip(c[0]))).size, 1, `${type}s alike but for the id`);
+    }
     // The PBX as in every example: an id of its own, the demo's name and address (the editor merges them).
     const pbx = LABELS.map((l) => one(l).filter((n) => n.type === "3cx-config"));
     assert.ok(pbx.every((p) => p.length === 1));
@@ -40,8 +46,7 @@ describe("dashboard example flows: the files", () => {
     for (const [c] of pbx) assert.deepEqual([c.name, c.fqdn, c.id === demo?.id], [demo?.name, demo?.fqdn, false]);
     const base = one("Wallboard").find((n) => n.type === "ui-base");
     assert.equal(base?.path, "/dashboard");
-    const sharedIds = new Set(["ui-base", "ui-theme"].flatMap((t) => shared(t)));
-    const owned = LABELS.flatMap((l) => one(l).filter((n) => !sharedIds.has(n.id)).map((n) => n.id));
+    const owned = LABELS.flatMap((l) => one(l).map((n) => n.id));
     assert.equal(new Set(owned).size, owned.length, "ids unique across the three");
     const pages = LABELS.map((l) => one(l).filter((n) => n.type === "ui-page"));
     assert.ok(pages.every((p) => p.length === 1), "one page each");

@@ -57,7 +57,7 @@ export function simulatorConfig(sim: Simulator, id = "cfg", name = "3CX simulato
  * Starts the stack for a `before` hook, or skips the suite (saying why) without Chromium. `flows`
  * gets the simulator to point config nodes at it.
  */
-export async function startEditorStack(ctx: Mocha.Context, flows: (sim: Simulator) => unknown[], simOpts: SimulatorOptions = {}): Promise<EditorStack> {
+export async function startEditorStack(ctx: Mocha.Context, flows: (sim: Simulator) => unknown[], simOpts: SimulatorOptions = {}, install?: (userDir: string) => Promise<void>): Promise<EditorStack> {
   const missing = chromiumMissing();
   if (missing) {
     console.log(`      skipped: ${missing}`);
@@ -66,7 +66,7 @@ export async function startEditorStack(ctx: Mocha.Context, flows: (sim: Simulato
   const sim = await startSimulator({ httpsPort: false, ...simOpts });
   let red: RedProcess | undefined;
   try {
-    red = await startRed({ settings: editorSettings() });
+    red = await startRed({ settings: editorSettings(), install });
     await deployFlows(red.url, flows(sim));
     const browser = await launchChromium();
     const started = red;
