@@ -265,7 +265,13 @@ export = function register(RED: NodeAPI): void {
       }
     };
     let extras: MonitorExtras | undefined;
-    const sourceName = config.source === "webhook" ? "webhook" : config.source === "v20" ? "v20" : "poll";
+    const server = config.server ? (RED.nodes.getNode(config.server) as ThreeCxConfigNode | null) : null;
+    const chosen = config.source === "webhook" ? "webhook" : config.source === "v20" ? "v20" : "poll";
+    // SPEC §5: on api v20 the monitor listens to the Call Control WebSocket instead of polling
+    // (V20 has no calls list to poll) or webhooks (the WebAPI add-on sends them): a flow built on a
+    // WebAPI PBX keeps working when its config node is switched to V20.
+    const sourceName = chosen !== "v20" && server?.api === "v20" ? "v20" : chosen;
+    if (sourceName !== chosen) node.warn(t("warn.v20Instead", { source: t(`source.${chosen}`) }));
     const ctx: Ctx = {
       RED, node, config, t, status, freshness: (text) => void (fresh = text), closing: () => closing,
       emit: (events) => (extras ? extras.push(events) : emit(events)),
@@ -276,7 +282,6 @@ export = function register(RED: NodeAPI): void {
         return extras;
       },
     };
-    const server = config.server ? (RED.nodes.getNode(config.server) as ThreeCxConfigNode | null) : null;
     const source = sourceName === "webhook" ? webhookSource(ctx) : sourceName === "v20" ? v20Monitor({ ...ctx, server }) : pollSource(ctx);
 
     node.on("input", source.onInput);

@@ -18,7 +18,11 @@ export const EVENT_NAMES = [
   "queue.agent",
   "pbx.down",
   "pbx.up",
+  "webhook.event",
 ] as const;
+
+/** Events a monitor emits only when ticked (not in a blank or old filter, not ticked for a new node). */
+export const OFF_BY_DEFAULT: ReadonlySet<string> = new Set(["webhook.event"]);
 
 /**
  * `snapshot` is emitted only when asked for (an input message) and `queue.stats` when the monitor's
@@ -180,6 +184,15 @@ export interface SnapshotEvent {
   readonly queueStats?: QueueStatsPayload;
 }
 
+/** A webhook whose event has no name above: its fields as sent, keys lower-cased (never the token). */
+export interface WebhookEvent {
+  readonly source: "webhook";
+  /** The event name as sent (trimmed). */
+  readonly event: string;
+  readonly at: string;
+  readonly [field: string]: unknown;
+}
+
 export type MonitorEvent =
   | { readonly topic: "call.started"; readonly payload: CallStarted }
   | { readonly topic: "call.ringing"; readonly payload: CallRinging }
@@ -191,5 +204,6 @@ export type MonitorEvent =
   | { readonly topic: "queue.agent"; readonly payload: QueueAgent }
   | { readonly topic: "pbx.down"; readonly payload: PbxDown }
   | { readonly topic: "pbx.up"; readonly payload: PbxUp }
+  | { readonly topic: "webhook.event"; readonly payload: WebhookEvent }
   | { readonly topic: "snapshot"; readonly payload: SnapshotEvent }
   | { readonly topic: "queue.stats"; readonly payload: QueueStatsPayload };

@@ -73,8 +73,12 @@ export class WebhookCalls {
         const sentiment = score !== undefined && /^-?\d+(\.\d+)?$/.test(score) ? Number(score) : score;
         return [{ topic: "call.ai", payload: { ...base, ...(summary !== undefined ? { summary } : {}), ...(transcription !== undefined ? { transcription } : {}), ...(sentiment !== undefined ? { sentiment } : {}) } }];
       }
-      default:
-        return [];
+      default: {
+        // An event no document names (some builds send status changes): passed on as it came, so
+        // flows can use it before a release knows it (SPEC §5 webhook.event, off by default).
+        const asSent = typeof f.event === "string" ? f.event.trim() : hook.event;
+        return [{ topic: "webhook.event", payload: { source: "webhook", ...f, event: asSent, at: base.at } }];
+      }
     }
   }
 

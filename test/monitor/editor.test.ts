@@ -54,7 +54,8 @@ describe("3cx-monitor edit dialog (browser)", function () {
     await page.dispatchEvent("#node-input-token", "change");
     assert.equal(await page.inputValue("#node-input-url"), `${red.url}/ed/hook?token=s3cret`);
     assert.equal(await page.isVisible("#node-input-interval"), false, "poll rows hidden for the webhook source");
-    assert.equal(await page.locator(".threecx-monitor-event").count(), 10);
+    assert.equal(await page.locator(".threecx-monitor-event").count(), 11);
+    assert.equal(await page.locator(".threecx-monitor-event[data-event='webhook.event'] input").isChecked(), false, "webhook.event off by default");
     assert.equal(await page.locator(".threecx-monitor-event.threecx-monitor-dim").count(), 4, "poll-only events dimmed");
     await page.selectOption("#node-input-source", "poll");
     assert.equal(await page.isVisible("#node-input-interval"), true);

@@ -100,6 +100,20 @@ describe("3cx-monitor v20 source (Node-RED + simulator)", function () {
     assert.deepEqual(Object.keys(snap.payload.extensions as object).sort(), ["100", "101"]);
   });
 
+  it("a monitor saved with source poll (or webhook) on a V20 PBX listens to Call Control instead, and says so once", async () => {
+    for (const source of ["poll", "webhook"]) {
+      const p = await load({ mon: { source } });
+      await connected(p);
+      assert.equal(p.warnings.filter((w) => /v20Instead/.test(String(w))).length, 1, JSON.stringify(p.warnings));
+      const call = sim.pbx.inboundCall({ from: "+4930222333", to: "101" });
+      await until(() => byCall(p, "call.ringing", call.callID) !== undefined, 5000, `ringing (${source})`);
+      assert.equal(byCall(p, "call.ringing", call.callID)!.payload.source, "v20");
+      assert.deepEqual(p.errors.map(String), []);
+      await helper.unload();
+      await sim.reset();
+    }
+  });
+
   it("one 3cx-call answer node after a ringing event answers the call that just rang", async () => {
     const p = await load({ answerer: true });
     await connected(p);

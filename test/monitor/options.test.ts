@@ -3,9 +3,11 @@ import assert from "node:assert/strict";
 import { EVENT_NAMES, eventFilter, intervalMs, parseList } from "../../src/monitor";
 
 describe("monitor node properties", () => {
-  it("events: missing or blank = all; a list = exactly those; unknown names ignored; [] = none", () => {
-    assert.equal(eventFilter(undefined).size, EVENT_NAMES.length);
-    assert.equal(eventFilter("").size, EVENT_NAMES.length);
+  it("events: missing or blank = all but webhook.event (off by default); a list = exactly those; unknown names ignored; [] = none", () => {
+    assert.equal(eventFilter(undefined).size, EVENT_NAMES.length - 1);
+    assert.equal(eventFilter("").has("webhook.event"), false);
+    assert.equal(eventFilter("").size, EVENT_NAMES.length - 1);
+    assert.deepEqual([...eventFilter(["webhook.event"])], ["webhook.event"]);
     assert.deepEqual([...eventFilter(["call.ended", "pbx.down", "nonsense"])], ["call.ended", "pbx.down"]);
     assert.deepEqual([...eventFilter("call.ended, queue.agent")], ["call.ended", "queue.agent"]);
     assert.equal(eventFilter([]).size, 0);

@@ -122,10 +122,13 @@ describe("monitor webhook: payloads", () => {
     }
   });
 
-  it("an event name we do not know is accepted and emits nothing", () => {
-    const hook = parseWebhook({ event: "transferring", id: "250910183903_6-1" });
+  it("an event name we do not know is webhook.event: the name as sent, fields with keys lower-cased, never the token", () => {
+    const hook = parseWebhook({ Event: "FwdStatusChanged", Num: "102", FwdName: "Away", token: "t0k3n" });
     assert.equal(hook.kind, "unknown");
-    assert.deepEqual(new WebhookCalls().handle(hook, NOW), []);
+    assert.deepEqual(new WebhookCalls().handle(hook, NOW), [{
+      topic: "webhook.event",
+      payload: { source: "webhook", event: "FwdStatusChanged", num: "102", fwdname: "Away", at: new Date(NOW).toISOString() },
+    }]);
   });
 
   it("remembers at most maxCalls calls", () => {
