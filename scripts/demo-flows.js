@@ -19,7 +19,8 @@ function readExamples(dir = EXAMPLES_DIR) {
 }
 
 /**
- * @param {{ fqdn: string, accessKey: string, dir?: string, api?: "webapi" | "v20", clientId?: string }} opts
+ * @param {{ fqdn: string, accessKey: string, dir?: string, api?: "webapi" | "v20", clientId?: string, dashboard?: boolean }} opts
+ *   dashboard false: without the examples under dashboard/ (FlowFuse Dashboard 2.0 is not installed)
  * @returns {{ flows: object[], credentials: Record<string, {accessKey: string}>, tabs: string[], webhookPath: string, webhookMonitors: number }}
  */
 function demoFlows(opts) {
@@ -31,7 +32,8 @@ function demoFlows(opts) {
   const nodes = [];
   const seen = new Set();
   const configIds = new Set();
-  for (const { label, nodes: exampleNodes } of readExamples(opts.dir)) {
+  const examples = readExamples(opts.dir).filter((e) => opts.dashboard !== false || !e.nodes.some((n) => /^ui-/.test(n.type)));
+  for (const { label, nodes: exampleNodes } of examples) {
     const tabId = exampleNodes.find((n) => n.z)?.z;
     if (!tabId) throw new Error(`example "${label}" has no flow nodes`);
     const comment = exampleNodes.find((n) => n.type === "comment");
@@ -63,4 +65,13 @@ function demoFlows(opts) {
   };
 }
 
-module.exports = { demoFlows, readExamples, EXAMPLES_DIR, WEBHOOK_PATH };
+/** Where FlowFuse Dashboard 2.0 (a dev dependency) is installed, or null (a stale `npm install`). */
+function dashboardDir(root = path.resolve(__dirname, "..")) {
+  try {
+    return path.dirname(require.resolve("@flowfuse/node-red-dashboard/package.json", { paths: [root] }));
+  } catch {
+    return null;
+  }
+}
+
+module.exports = { demoFlows, readExamples, dashboardDir, EXAMPLES_DIR, WEBHOOK_PATH };

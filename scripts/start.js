@@ -9,7 +9,7 @@ const { execFileSync, spawn } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
-const { demoFlows } = require("./demo-flows");
+const { demoFlows, dashboardDir } = require("./demo-flows");
 const { listenForPbxKeys } = require("./demo-keys");
 
 const root = path.resolve(__dirname, "..");
@@ -17,6 +17,7 @@ const t0 = Date.now();
 const HOST = "127.0.0.1";
 const SCENARIO_INTERVAL_MS = 3000;
 const DASHBOARD = "@flowfuse/node-red-dashboard";
+const DASHBOARD_DIR = dashboardDir(root);
 
 function say(line = "") {
   process.stdout.write(`${line}\n`);
@@ -77,13 +78,15 @@ function makeUserDir(port, flows) {
   fs.writeFileSync(path.join(userDir, "settings.js"), `module.exports = ${JSON.stringify(settings, null, 2)};\n`);
   fs.writeFileSync(path.join(userDir, "flows.json"), JSON.stringify(flows.flows, null, 2));
   fs.writeFileSync(path.join(userDir, "flows_cred.json"), JSON.stringify(flows.credentials, null, 2));
-  fs.writeFileSync(path.join(userDir, "package.json"), JSON.stringify({ name: "3cx-demo", private: true, dependencies: { "@node-red-3cx/webapi": "*", [DASHBOARD]: "*" } }, null, 2));
+  fs.writeFileSync(path.join(userDir, "package.json"), JSON.stringify({ name: "3cx-demo", private: true, dependencies: { "@node-red-3cx/webapi": "*", ...(DASHBOARD_DIR ? { [DASHBOARD]: "*" } : {}) } }, null, 2));
   const scope = path.join(userDir, "node_modules", "@node-red-3cx");
   fs.mkdirSync(scope, { recursive: true });
   fs.symlinkSync(root, path.join(scope, "webapi"), "dir");
   // FlowFuse Dashboard 2.0 (a dev dependency) for the examples under examples/dashboard.
-  fs.mkdirSync(path.join(userDir, "node_modules", "@flowfuse"), { recursive: true });
-  fs.symlinkSync(path.dirname(require.resolve(`${DASHBOARD}/package.json`, { paths: [root] })), path.join(userDir, "node_modules", DASHBOARD), "dir");
+  if (DASHBOARD_DIR) {
+    fs.mkdirSync(path.join(userDir, "node_modules", "@flowfuse"), { recursive: true });
+    fs.symlinkSync(DASHBOARD_DIR, path.join(userDir, "node_modules", DASHBOARD), "dir");
+  }
   return userDir;
 }
 
@@ -119,8 +122,8 @@ async function main() {
     fail(err && err.code === "EADDRINUSE" ? `port ${simPort} is in use: set SIM_PORT to a free port for the simulator` : `the simulator did not start: ${err.message}`);
   }
   const flows = api === "v20"
-    ? demoFlows({ fqdn: sim.httpUrl, accessKey: sim.v20.apiKey, api, clientId: sim.v20.clientId })
-    : demoFlows({ fqdn: sim.httpUrl, accessKey: sim.accessKey });
+    ? demoFlows({ fqdn: sim.httpUrl, accessKey: sim.v20.apiKey, api, clientId: sim.v20.clientId, dashboard: !!DASHBOARD_DIR })
+    : demoFlows({ fqdn: sim.httpUrl, accessKey: sim.accessKey, dashboard: !!DASHBOARD_DIR });
   const webhookUrl = `http://${HOST}:${port}${flows.webhookPath}`;
   const userDir = makeUserDir(port, flows);
 
@@ -193,7 +196,8 @@ async function main() {
     say("");
     say(`3CX WebAPI demo is running (ready in ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
     say(`  Node-RED editor   ${url}   (Node-RED ${redVersion} on Node ${process.versions.node})`);
-    say(`  dashboard         ${url}dashboard   (FlowFuse Dashboard 2.0: wallboard, busy lamps, agent panel)`);
+    if (DASHBOARD_DIR) say(`  dashboard         ${url}dashboard   (FlowFuse Dashboard 2.0: wallboard, busy lamps, agent panel)`);
+    else say(`  dashboard         not installed (${DASHBOARD}, a dev dependency): run npm install for the dashboard examples`);
     if (api === "v20") say(`  3CX simulator     ${sim.httpUrl}   V20 API: Client ID ${sim.v20.clientId}, API key ${process.env.THREECX_SIM_API_KEY ? "from THREECX_SIM_API_KEY" : sim.v20.apiKey} (already in the demo's config node)`);
     else say(`  3CX simulator     ${sim.httpUrl}   access key ${keyGiven ? "from THREECX_SIM_KEY" : sim.accessKey} (already in the demo's config node)`);
     say(`  example flows     ${flows.tabs.length} tabs, one per use case; the simulator's webhooks go to ${webhookUrl}, the config node's one URL (${flows.webhookMonitors} monitors hear it)`);
