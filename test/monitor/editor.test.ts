@@ -2,6 +2,8 @@
 // into the generator's configuration, the source switch, the event checkboxes saved as a list, and
 // the live extension picker filling the comma list from the config node's admin endpoint.
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { startSimulator, type Simulator } from "../../src/simulator";
 import { chromiumMissing, deployFlows, editorSettings, launchChromium, openEditor, type EditorPage, type EditorRED } from "../support/browser";
@@ -28,6 +30,7 @@ describe("3cx-monitor edit dialog (browser)", function () {
       { id: "cfg", type: "3cx-config", name: "sim", fqdn: sim.httpUrl, timeout: 2000, maxConcurrent: 4, credentials: { accessKey: KEY } },
       { id: "hook", z: "t1", type: "3cx-monitor", name: "", source: "webhook", path: "/ed/hook", x: 200, y: 100, wires: [[]] },
       { id: "poll", z: "t1", type: "3cx-monitor", name: "", source: "poll", server: "cfg", interval: 60, extensions: "101", x: 200, y: 200, wires: [[]] },
+      { id: "bad", z: "t1", type: "3cx-monitor", name: "", source: "poll", server: "cfg", interval: 0, statsInterval: -5, timeZone: "Mars/Olympus", x: 200, y: 300, wires: [[]] },
     ]);
     browser = await launchChromium();
     editor = await openEditor(browser, red.url);
@@ -46,6 +49,19 @@ describe("3cx-monitor edit dialog (browser)", function () {
     await page.evaluate((nodeId) => RED.editor.edit(RED.nodes.node(nodeId)), id);
     await page.waitForSelector("#node-input-source", { state: "visible" });
   }
+
+  it("marks a monitor with a bad interval, statistics interval or time zone invalid, and a good one valid", async () => {
+    const state = await page.evaluate(() => {
+      const of = (id: string) => RED.nodes.node(id) as unknown as { valid: boolean; validationErrors?: string[] };
+      return { bad: of("bad"), poll: of("poll"), hook: of("hook") };
+    });
+    assert.equal(state.bad.valid, false);
+    // Each reason in the dialog's words (the catalogue's text, not its key).
+    const EN = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "..", "locales", "en-US", "3cx-monitor.json"), "utf8"))["3cx-monitor"].validation;
+    assert.deepEqual([...(state.bad.validationErrors ?? [])].sort(), [EN.interval, EN.statsInterval, EN.timeZone].sort());
+    assert.equal(state.poll.valid, true, JSON.stringify(state.poll.validationErrors));
+    assert.equal(state.hook.valid, true, JSON.stringify(state.hook.validationErrors));
+  });
 
   it("shows the full webhook URL, with the token typed in the dialog", async () => {
     await edit("hook");
