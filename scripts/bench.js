@@ -19,8 +19,8 @@
 //   --quick  fewer messages (a smoke run, numbers are rough)
 //   --rounds N  run the three main cases N times, interleaved, and report each one's median round
 //            (for a busy machine: other processes make single runs swing by 2x)
-//   --nr5    run the three main cases on Node-RED 5 / Node 22 as well (extra rows, --rounds too,
-//            and an NR 5 summary line just before the last line)
+//   --nr5    run the main cases, the floor rows and the 500 msg/s rows on Node-RED 5 / Node 22 as
+//            well (extra rows, --rounds too, and an NR 5 summary line just before the last line)
 //   BENCH_PKG=dir  measure a package root other than this repository (a private build)
 "use strict";
 const { execFileSync, fork } = require("node:child_process");
@@ -145,7 +145,9 @@ async function main() {
     ["http-request (Change + http request)", "nodered.js", ["--flow", "http-request", ...n]],
     ["raw (axios, keep-alive agent)", "raw.js", n],
   ];
-  /** The three main cases, `--rounds` times interleaved; each one's median round. */
+  // The floor rides in the rounds too: share-of-floor divides two medians of the same rounds.
+  const floorCase = ["floor (custom node, lean axios)", "nodered.js", ["--flow", "floor-axios", ...n]];
+  /** The main cases, `--rounds` times interleaved; each one's median round. */
   async function roundsOf(cases, opts) {
     const rounds = cases.map(() => []);
     for (let round = 0; round < Math.max(1, o.rounds); round++) {
@@ -156,14 +158,14 @@ async function main() {
       return rs.length > 1 ? { ...r, label: `${r.label} [median of ${rs.length}: ${rs.map((x) => fmt(x.msgPerSec)).join(", ")}]` } : r;
     });
   }
-  const [ext, httpReq, raw] = await roundsOf(main3);
-  rows.push(ext, httpReq, raw);
+  const [ext, httpReq, raw, floor] = await roundsOf([...main3, floorCase]);
+  rows.push(ext, httpReq, raw, floor);
   await measure("3cx-ext (maxConcurrent 4, the default)", "nodered.js", ["--flow", "3cx-ext", "--max-concurrent", "4", ...n]);
   await measure("http-request (keep-alive on)", "nodered.js", ["--flow", "http-request", "--persist", ...n]);
   const rawHttp = await measure("raw node:http (no axios, keep-alive agent)", "raw.js", ["--lib", "node-http", ...n]);
   // The floor: a minimal custom node in the same flow doing a bare keep-alive GET (what any node costs here).
-  const floor = await measure("floor (custom node, lean axios)", "nodered.js", ["--flow", "floor-axios", ...n]);
-  await measure("floor (custom node, node:http)", "nodered.js", ["--flow", "floor-http", ...n]);
+  const floorHttp = ["floor (custom node, node:http)", "nodered.js", ["--flow", "floor-http", ...n]];
+  await measure(...floorHttp);
   // api v20 (#14): the same node on the V20 backend (two requests per message: XAPI user + Call
   // Control participants) vs the core nodes doing those two requests by hand with a token.
   const v20Rows = {};
@@ -174,14 +176,19 @@ async function main() {
   }
   // Latency at a steady offered load, not only at 32 in flight.
   const steady = ["--rate", "500", "--messages", String(Math.min(o.messages, 10000))];
-  await measure("3cx-ext at 500 msg/s offered", "nodered.js", ["--flow", "3cx-ext", "--max-concurrent", "32", ...steady]);
-  await measure("floor (lean axios) at 500 msg/s offered", "nodered.js", ["--flow", "floor-axios", ...steady]);
+  const steadyCases = [
+    ["3cx-ext at 500 msg/s offered", "nodered.js", ["--flow", "3cx-ext", "--max-concurrent", "32", ...steady]],
+    ["floor (lean axios) at 500 msg/s offered", "nodered.js", ["--flow", "floor-axios", ...steady]],
+  ];
+  for (const c of steadyCases) await measure(...c);
   let nr5Rows = [];
   if (o.nr5) {
     const { nodeBinary } = require("./node-binary");
     const nr5 = { execPath: nodeBinary(22), env: { NODE_RED_PKG: "node-red-5" } };
-    nr5Rows = await roundsOf(main3.map(([label, ...rest]) => [`NR 5 / Node 22: ${label}`, ...rest]), nr5);
+    const on5 = ([label, ...rest]) => [`NR 5 / Node 22: ${label}`, ...rest];
+    nr5Rows = await roundsOf([...main3, floorCase].map(on5), nr5);
     rows.push(...nr5Rows);
+    for (const c of [floorHttp, ...steadyCases]) await measure(...on5(c), nr5);
   }
   const growth = await runCase("nodered.js", [...common, "--flow", "3cx-ext", "--max-concurrent", "32", "--messages", String(o.growth), "--growth"]);
   process.stderr.write(`bench: growth run: ${fmt(growth.msgPerSec)} msg/s\n`);
@@ -241,9 +248,9 @@ async function main() {
   console.log(`whole bench: ${fmt((Date.now() - started) / 1000)} s\n`);
   if (o.json) fs.writeFileSync(o.json, JSON.stringify({ rows, diff, loads, growth, pbx, makecall, push }, null, 2));
   console.log(`3cx-ext vs raw node:http: ${fmt(ext.msgPerSec / rawHttp.msgPerSec, 2)} of its msg/s; p99 ${fmt(ext.p99Ms, 2)} ms vs ${fmt(rawHttp.p99Ms, 2)} ms`);
-  if (nr5Rows.length === 3) {
-    const [e5, h5, r5] = nr5Rows.map((r) => r.msgPerSec);
-    console.log(`NR 5 / Node 22: 3cx-ext ${fmt(e5)} msg/s, http-request ${fmt(h5)} msg/s, raw ${fmt(r5)} msg/s, ratio-vs-http-request ${fmt(e5 / h5, 2)}, share-of-raw ${fmt(e5 / r5, 2)}`);
+  if (nr5Rows.length === 4) {
+    const [e5, h5, r5, f5] = nr5Rows.map((r) => r.msgPerSec);
+    console.log(`NR 5 / Node 22: 3cx-ext ${fmt(e5)} msg/s, http-request ${fmt(h5)} msg/s, raw ${fmt(r5)} msg/s, ratio-vs-http-request ${fmt(e5 / h5, 2)}, share-of-raw ${fmt(e5 / r5, 2)}, share-of-floor ${fmt(e5 / f5, 2)}`);
   }
   const N = ext.msgPerSec;
   const M = httpReq.msgPerSec;

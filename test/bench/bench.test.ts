@@ -23,11 +23,12 @@ interface BenchJson {
   };
 }
 
+const NR5_SUMMARY = /^NR 5 \/ Node 22: 3cx-ext (\d+) msg\/s, http-request (\d+) msg\/s, raw (\d+) msg\/s, ratio-vs-http-request (\d+\.\d\d), share-of-raw (\d+\.\d\d), share-of-floor (\d+\.\d\d)$/;
 const SUMMARY = /^bench: 3cx-ext (\d+) msg\/s, http-request (\d+) msg\/s, raw (\d+) msg\/s, ratio-vs-http-request (\d+\.\d\d), share-of-raw (\d+\.\d\d), share-of-floor (\d+\.\d\d)$/;
 
 describe("npm run bench (a smoke run: numbers printed, never judged)", function () {
-  // Generous: the bench has grown (PBX load, live events) and the full suite runs beside other work.
-  this.timeout(180000);
+  // Generous: the bench has grown (PBX load, live events, --nr5) and the full suite runs beside other work.
+  this.timeout(300000);
   let out = "";
   let json: BenchJson;
 
@@ -35,7 +36,7 @@ describe("npm run bench (a smoke run: numbers printed, never judged)", function 
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "3cx-bench-")), "bench.json");
     try {
       out = await new Promise<string>((resolve, reject) => {
-        execFile(process.execPath, [path.join(REPO_ROOT, "scripts", "bench.js"), "--messages", "300", "--warmup", "100", "--growth", "1000", "--pbx-seconds", "2", "--pbx-sizes", "1x10", "--pbx-before", "1x10", "--json", file],
+        execFile(process.execPath, [path.join(REPO_ROOT, "scripts", "bench.js"), "--messages", "300", "--warmup", "100", "--growth", "1000", "--pbx-seconds", "2", "--pbx-sizes", "1x10", "--pbx-before", "1x10", "--nr5", "--json", file],
           { cwd: REPO_ROOT, maxBuffer: 4 << 20 }, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)));
       });
       json = JSON.parse(fs.readFileSync(file, "utf8")) as BenchJson;
@@ -62,6 +63,21 @@ describe("npm run bench (a smoke run: numbers printed, never judged)", function 
       Number((ext.msgPerSec / floor.msgPerSec).toFixed(2)),
     ]);
     assert.match(out, /^case +msg\/s +p50 ms +p99 ms +max ms +CPU µs\/msg/m, "the table's header");
+  });
+
+  it("--nr5: the main cases, the floor rows and the 500 msg/s rows on NR 5, and its summary line with share-of-floor", () => {
+    const on5 = (label: string) => json.rows.find((r) => r.label === `NR 5 / Node 22: ${label}`);
+    const [ext, httpReq, raw, floor] = ["3cx-ext (maxConcurrent 32)", "http-request (Change + http request)", "raw (axios, keep-alive agent)", "floor (custom node, lean axios)"].map(on5);
+    assert.ok(ext && httpReq && raw && floor, "the NR 5 main and floor rows");
+    for (const l of ["floor (custom node, node:http)", "3cx-ext at 500 msg/s offered", "floor (lean axios) at 500 msg/s offered"]) assert.ok(on5(l), `the NR 5 row ${l}`);
+    const line = out.trimEnd().split("\n").at(-2) ?? "";
+    const m = NR5_SUMMARY.exec(line);
+    assert.ok(m, `the line before the last: ${line}`);
+    assert.deepEqual(m.slice(1).map(Number), [
+      Math.round(ext.msgPerSec), Math.round(httpReq.msgPerSec), Math.round(raw.msgPerSec),
+      Number((ext.msgPerSec / httpReq.msgPerSec).toFixed(2)), Number((ext.msgPerSec / raw.msgPerSec).toFixed(2)),
+      Number((ext.msgPerSec / floor.msgPerSec).toFixed(2)),
+    ]);
   });
 
   it("every case sent all its messages and got every answer without an error, with coherent figures", () => {

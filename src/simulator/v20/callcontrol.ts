@@ -47,6 +47,14 @@ function legsOf(c: Call): Leg[] {
   return [c.owner, ...c.talkTo, ...c.routingTo];
 }
 
+/**
+ * Every leg at `dn` as a Participant (v20.md §2 field names only). Queue DNs (type `Wqueue`) are
+ * listed like any other, so the socket pushes their participants too (queue.stats on V20 counts
+ * from them). Assumed, the reference documents no queue participant: a caller waiting in a queue
+ * is one participant at the queue DN with status `Ringing` for the whole wait, without a device
+ * (`device_id` ""); it is removed (event_type 1) when an agent answers (the call goes on at the
+ * agent's DN) or when the caller gives up. Hold is reported as `Connected` (no held state, §2).
+ */
 function participants(ctx: CcContext, dn: string): Json[] {
   const { pbx } = ctx;
   const out: Json[] = [];
