@@ -85,6 +85,17 @@ export function editorSpec(home: HomeNode): EditorSpec {
 }
 
 /**
+ * A new node's field: a parameter that some method of the node requires starts as
+ * `msg.payload.<param>`, so the form says where its value comes from (and a blank required field,
+ * which the editor marks, is a field the user cleared). The others start blank ("not set"). At
+ * run time `msg.payload.<param>` reads what a blank field reads (SPEC §4), bare payload included.
+ */
+export function fieldDefault(home: HomeNode, p: ParamSpec): { readonly value: string; readonly type: string } {
+  const required = offersOf(home).some((o) => o.view.params.some((q) => q.name === p.name && q.required));
+  return required ? { value: `payload.${p.name}`, type: "msg" } : { value: "", type: defaultType(p) };
+}
+
+/**
  * The `defaults` of RED.nodes.registerType as JavaScript source: an inline object literal with
  * identifier keys (the Flow Library scorecard reads it with acorn), validators from the shared
  * editor script.
@@ -98,8 +109,9 @@ export function defaultsSource(home: HomeNode): string {
     `method: { value: ${q(offersOf(home)[0].name)}, validate: ThreeCxEditor.methodValidator(${q(type)}) }`,
   ];
   for (const p of fieldsOf(home)) {
-    lines.push(`${fieldProp(p.name)}: { value: "", validate: ThreeCxEditor.fieldValidator(${q(type)}, ${q(p.name)}) }`);
-    lines.push(`${typeProp(p.name)}: { value: ${q(defaultType(p))} }`);
+    const d = fieldDefault(home, p);
+    lines.push(`${fieldProp(p.name)}: { value: ${q(d.value)}, validate: ThreeCxEditor.fieldValidator(${q(type)}, ${q(p.name)}) }`);
+    lines.push(`${typeProp(p.name)}: { value: ${q(d.type)} }`);
   }
   return `{\n      ${lines.join(",\n      ")}\n    }`;
 }

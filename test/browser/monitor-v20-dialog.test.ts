@@ -4,32 +4,23 @@
 // PBX is marked invalid with the reason.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { openEditor, simulatorConfig, startEditorStack, type EditorJQuery, type EditorPage, type EditorRED, type EditorStack } from "../support/browser";
+import { simulatorConfig, useEditorPage, type EditorJQuery, type EditorRED } from "../support/browser";
 
 declare const RED: EditorRED;
 declare const $: EditorJQuery;
 
 describe("editor: the monitor's V20 source (browser)", function () {
   this.timeout(60000);
-  let stack: EditorStack;
-  let editor: EditorPage;
+  const ui = useEditorPage((s) => [
+    { id: "tab", type: "tab", label: "3CX" },
+    simulatorConfig(s),
+    { id: "cfg20", type: "3cx-config", name: "3CX V20", fqdn: s.httpUrl, api: "v20", clientId: s.v20.clientId, credentials: { accessKey: s.v20.apiKey } },
+    { id: "m-web", z: "tab", type: "3cx-monitor", server: "cfg", source: "poll", x: 160, y: 60, wires: [[]] },
+    { id: "m-v20", z: "tab", type: "3cx-monitor", server: "cfg20", source: "v20", x: 160, y: 120, wires: [[]] },
+    { id: "m-bad", z: "tab", type: "3cx-monitor", server: "cfg", source: "v20", x: 160, y: 180, wires: [[]] },
+  ]);
   let page: Page;
-
-  before(async function () {
-    stack = await startEditorStack(this, (s) => [
-      { id: "tab", type: "tab", label: "3CX" },
-      simulatorConfig(s),
-      { id: "cfg20", type: "3cx-config", name: "3CX V20", fqdn: s.httpUrl, api: "v20", clientId: s.v20.clientId, credentials: { accessKey: s.v20.apiKey } },
-      { id: "m-web", z: "tab", type: "3cx-monitor", server: "cfg", source: "poll", x: 160, y: 60, wires: [[]] },
-      { id: "m-v20", z: "tab", type: "3cx-monitor", server: "cfg20", source: "v20", x: 160, y: 120, wires: [[]] },
-      { id: "m-bad", z: "tab", type: "3cx-monitor", server: "cfg", source: "v20", x: 160, y: 180, wires: [[]] },
-    ]);
-    editor = await openEditor(stack.browser, stack.red.url);
-    page = editor.page;
-  });
-  after(async () => {
-    await stack?.stop();
-  });
+  before(() => { page = ui.page; });
 
   async function edit(id: string): Promise<void> {
     await page.evaluate((nodeId) => RED.editor.edit(RED.nodes.node(nodeId)), id);
@@ -76,6 +67,6 @@ describe("editor: the monitor's V20 source (browser)", function () {
     assert.equal(await shown(".threecx-monitor-notv20"), true);
     assert.match(await page.locator(".threecx-monitor-notv20").innerText(), /needs a PBX whose Interface is "3CX V20 API"/);
     await cancel();
-    assert.deepEqual(editor.problems, []);
+    assert.deepEqual(ui.editor.problems, []);
   });
 });

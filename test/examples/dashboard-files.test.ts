@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { EVENT_NAMES } from "../../src/monitor";
-import { CORE_FILES, DASHBOARD_DIR, dashboardLabels, readDashboardExample, readExample, type ExampleNode } from "./support";
+import { actionNodeProblems, CORE_FILES, DASHBOARD_DIR, dashboardLabels, readDashboardExample, readExample, type ExampleNode } from "./support";
 
 const LABELS = ["Agent panel", "Busy lamp field", "Wallboard"];
 /** The Dashboard 2.0 nodes the examples may use (config nodes and widgets of @flowfuse/node-red-dashboard). */
@@ -73,6 +73,11 @@ describe("dashboard example flows: the files", () => {
       it("uses only core nodes, Dashboard 2.0 nodes and ours; no hand-built HTML page", () => {
         for (const n of one(label)) assert.ok(n.type in CORE_FILES || n.type.startsWith("3cx-") || DASHBOARD_TYPES.has(n.type), n.type);
         assert.equal(one(label).some((n) => n.type === "http in" || n.type === "http response" || n.type === "template"), false);
+      });
+
+      it("action nodes: a method of the node, fields for its parameters only, every required one filled", () => {
+        const nodes = one(label);
+        assert.deepEqual(actionNodeProblems(nodes, String(nodes.find((n) => n.type === "3cx-config")?.id)), []);
       });
 
       it("has a Comment saying what to install and what to change for a real PBX", () => {

@@ -6,11 +6,8 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { EVENT_NAMES } from "../../src/monitor";
-import type { HomeNode } from "../../src/catalog";
-import { typesFor } from "../../src/operations/field-types";
-import { fieldProp, offersOf, typeProp } from "../../src/operations/offers";
 import { REPO_ROOT } from "../support/red-process";
-import { CORE_FILES, EXAMPLES_DIR, PALETTE_TYPES, exampleLabels, readExample, type ExampleNode } from "./support";
+import { actionNodeProblems, CORE_FILES, EXAMPLES_DIR, PALETTE_TYPES, exampleLabels, readExample, type ExampleNode } from "./support";
 
 /** The use cases (shared/reference/use-cases.md, rows 1-16) and the example answering each. */
 const USE_CASES: readonly string[] = [
@@ -32,9 +29,6 @@ const USE_CASES: readonly string[] = [
   "On-call forwarding after hours",
 ];
 
-const ACTION_HOMES: Readonly<Record<string, HomeNode>> = {
-  "3cx-call": "call", "3cx-ext": "ext", "3cx-queue": "queue", "3cx-contact": "contact", "3cx-pbx": "pbx",
-};
 /** Short: what fits on one screen of the editor. */
 const MAX_NODES = 14;
 
@@ -119,20 +113,7 @@ describe("example flows: the files", () => {
       });
 
       it("action nodes: a method of the node, fields for its parameters only, every required one filled", () => {
-        for (const n of nodes().filter((x) => x.type in ACTION_HOMES)) {
-          assert.equal(n.server, config().id, `${n.name}: server`);
-          const offer = offersOf(ACTION_HOMES[n.type]).find((o) => o.name === n.method);
-          assert.ok(offer, `${n.name}: method ${String(n.method)} is one of ${n.type}'s`);
-          const params = new Map(offer.view.params.map((p) => [p.name, p]));
-          for (const key of Object.keys(n).filter((k) => k.startsWith("p_") && !k.endsWith("Type"))) {
-            const param = params.get(key.slice(2));
-            assert.ok(param, `${n.name}: ${key} is a parameter of ${offer.name}`);
-            assert.ok(typesFor(param).includes(String(n[typeProp(param.name)])), `${n.name}: ${key} type ${String(n[typeProp(param.name)])}`);
-          }
-          for (const p of offer.view.params.filter((x) => x.required)) {
-            assert.notEqual(String(n[fieldProp(p.name)] ?? ""), "", `${n.name}: required ${p.name} is filled`);
-          }
-        }
+        assert.deepEqual(actionNodeProblems(nodes(), config().id), []);
       });
 
       it("monitors: the config node, a known source and events", () => {

@@ -11,6 +11,9 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import type { Node } from "node-red";
 import assert from "node:assert/strict";
+import type { HomeNode } from "../../src/catalog";
+import { typesFor } from "../../src/operations/field-types";
+import { fieldProp, offersOf, typeProp } from "../../src/operations/offers";
 import { startSimulator, type Simulator } from "../../src/simulator";
 import { helper, nodeModule, NODE_RED_PKG } from "../support/nodered";
 import { REPO_ROOT } from "../support/red-process";
@@ -19,6 +22,38 @@ export const EXAMPLES_DIR = path.join(REPO_ROOT, "examples");
 
 /** Every node type of the palette (the config node is in every example anyway). */
 export const PALETTE_TYPES = ["3cx-call", "3cx-ext", "3cx-queue", "3cx-contact", "3cx-pbx", "3cx-monitor"] as const;
+
+const ACTION_HOMES: Readonly<Record<string, HomeNode>> = {
+  "3cx-call": "call", "3cx-ext": "ext", "3cx-queue": "queue", "3cx-contact": "contact", "3cx-pbx": "pbx",
+};
+
+/**
+ * What is wrong with an example's action nodes, in words (none: []): each uses `configId`, a method
+ * of its node, fields for that method's parameters only with a type the field offers, and every
+ * required field filled (the editor marks a blank one red: an imported example must not be).
+ */
+export function actionNodeProblems(nodes: readonly ExampleNode[], configId: string): string[] {
+  const problems: string[] = [];
+  for (const n of nodes.filter((x) => x.type in ACTION_HOMES)) {
+    const name = String(n.name || n.id);
+    if (n.server !== configId) problems.push(`${name}: server ${String(n.server)}`);
+    const offer = offersOf(ACTION_HOMES[n.type]).find((o) => o.name === n.method);
+    if (!offer) {
+      problems.push(`${name}: method ${String(n.method)} is not one of ${n.type}'s`);
+      continue;
+    }
+    const params = new Map(offer.view.params.map((p) => [p.name, p]));
+    for (const key of Object.keys(n).filter((k) => k.startsWith("p_") && !k.endsWith("Type"))) {
+      const param = params.get(key.slice(2));
+      if (!param) problems.push(`${name}: ${key} is not a parameter of ${offer.name}`);
+      else if (!typesFor(param).includes(String(n[typeProp(param.name)]))) problems.push(`${name}: ${key} type ${String(n[typeProp(param.name)])}`);
+    }
+    for (const p of offer.view.params.filter((x) => x.required)) {
+      if (String(n[fieldProp(p.name)] ?? "") === "") problems.push(`${name}: required ${p.name} is blank`);
+    }
+  }
+  return problems;
+}
 
 /** Core node types an example may use, with the file of the core package that registers each. */
 export const CORE_FILES: Readonly<Record<string, string>> = {

@@ -85,6 +85,32 @@ export async function startEditorStack(ctx: Mocha.Context, flows: (sim: Simulato
   }
 }
 
+/**
+ * Mocha hooks for an editor test file: the stack with `flows` deployed and one editor page, started
+ * in `before` (skipped without Chromium), stopped in `after`. Tests read `ui.page`, `ui.stack`.
+ */
+export function useEditorPage(flows: (sim: Simulator) => unknown[], opts: EditorOptions = {}): { readonly stack: EditorStack; readonly editor: EditorPage; readonly page: Page } {
+  let stack: EditorStack | undefined;
+  let editor: EditorPage | undefined;
+  before(async function () {
+    stack = await startEditorStack(this, flows);
+    editor = await openEditor(stack.browser, stack.red.url, opts);
+  });
+  after(async () => {
+    await editor?.close();
+    await stack?.stop();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error("the editor starts in the suite's before hook");
+    return value;
+  };
+  return {
+    get stack() { return started(stack); },
+    get editor() { return started(editor); },
+    get page() { return started(editor).page; },
+  };
+}
+
 export interface EditorOptions {
   /** Settings → View → Language ("de"); the browser's language otherwise. */
   lang?: string;

@@ -81,9 +81,12 @@
   function hasOption(type, p, value) {
     return choiceOptions(type, p).some(function (o) { return o.value === value; });
   }
-  /** The problem with one field value ({ key, opts }), or null. Blank is fine: msg.payload may fill it. */
-  function problemOf(type, p, value, vtype) {
-    if (value === "") return null;
+  /**
+   * The problem with one field value ({ key, opts }), or null. A blank optional field is fine; a
+   * blank required one is marked: a new node's field says msg.payload.<param> instead (SPEC §4).
+   */
+  function problemOf(type, p, value, vtype, required) {
+    if (value === "") return required ? { key: "required" } : null;
     switch (vtype) {
       case "msg":
         return RED.utils.validatePropertyExpression(value) ? null : { key: "msgProperty" };
@@ -121,11 +124,12 @@
       // While editing, the hidden type input is current (the TypedInput keeps it in step, and it holds
       // the saved type before the TypedInput exists).
       var vtype = isEditing(node) ? $("#node-input-p_" + name + "Type").val() : node["p_" + name + "Type"];
-      var problem = problemOf(type, p, value === undefined || value === null ? "" : String(value), vtype || p.types[0]);
-      if (!problem) return true;
-      var opts = $.extend({ field: name }, problem.opts || {});
-      return tr(type, "validation." + problem.key, opts);
+      var problem = problemOf(type, p, value === undefined || value === null ? "" : String(value), vtype || p.types[0], !!o && p.required);
+      return problem ? problemText(type, name, problem) : true;
     };
+  }
+  function problemText(type, name, problem) {
+    return tr(type, "validation." + problem.key, $.extend({ field: name }, problem.opts || {}));
   }
   function methodValidator(type) {
     return function (value, opt) { // eslint-disable-line no-unused-vars -- two parameters: see fieldValidator
@@ -140,6 +144,17 @@
 
   function showHint(row, text, isError) {
     row.find(".threecx-hint").text(text).toggleClass("threecx-error", !!isError);
+  }
+  /** The row's hint, or what is wrong with its value (the red mark's reason, in words under the field). */
+  function refreshHint(type, name) {
+    var o = offerOf(type, editing.method);
+    var p = o ? paramOf(o, name) : specs[type].firstParam[name];
+    if (!p) return;
+    var $input = $("#node-input-p_" + name);
+    var problem = problemOf(type, p, String($input.typedInput("value") || ""), $input.typedInput("type"), !!o && p.required);
+    var row = $("#node-3cx-row-" + name);
+    if (problem) showHint(row, problemText(type, name, problem), true);
+    else showHint(row, hintOf(type, p) + (o ? "" : "  (" + tr(type, "label.ifUsed") + ")"));
   }
 
   function pick(type, row, name) {
@@ -215,9 +230,12 @@
       row.find(".threecx-req").toggle(!!(o && p.required));
       row.find(".threecx-pick").toggle(!!p.pick);
       row.toggleClass("threecx-nopick", !p.pick);
-      showHint(row, hintOf(type, p) + (o ? "" : "  (" + tr(type, "label.ifUsed") + ")"));
+      refreshHint(type, name);
       $input.typedInput("validate");
     });
+    // Node-RED validates the form on a field's change, and may have done so for the method before
+    // this handler ran (with the method before): one change event has it validate the fields again.
+    if (spec.fields.length > 0) $("#node-input-p_" + spec.fields[0]).trigger("change");
   }
 
   function prepare(node) {
@@ -231,6 +249,14 @@
       var p = fieldSpec(type, node.method, name);
       var $input = $("#node-input-p_" + name);
       $input.typedInput({ types: typedTypes(type, p), typeField: "#node-input-p_" + name + "Type" });
+      // Only a new value or type re-words the hint: the TypedInput also says "change" when it loses
+      // focus (to the list button), which must not wipe the list's "could not load" message.
+      var last = null;
+      $input.on("change", function () {
+        var now = $input.typedInput("type") + ":" + $input.typedInput("value");
+        if (editing && now !== last) refreshHint(type, name);
+        last = now;
+      });
       var row = $("#node-3cx-row-" + name);
       row.find(".threecx-pick").on("click", function (evt) { evt.preventDefault(); pick(type, row, name); });
     });
@@ -268,7 +294,7 @@
     /** For tests: the problem key of a value, or null. */
     problemOf: function (type, method, name, value, vtype) {
       var p = fieldSpec(type, method, name);
-      var problem = p && problemOf(type, p, value, vtype || p.types[0]);
+      var problem = p && problemOf(type, p, value, vtype || p.types[0], !!offerOf(type, method) && p.required);
       return problem ? problem.key : null;
     }
   };
