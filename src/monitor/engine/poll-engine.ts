@@ -3,11 +3,11 @@
  *
  * - One calls poll (`pbx.callsinfo.get`) per interval: the shortest interval any subscriber asks for.
  * - Each watched extension and queue is one entry (entries.ts), read once however many subscribers
- *   watch it, by a pacer (pacing.ts) that starts reads no closer together than 1 / pollBudget
- *   seconds (never a burst), most stale first, and spreads them over the interval when there is
- *   room. An entry's wished refresh period is the shortest interval among its watchers; when the
- *   budget cannot carry them all, every period stretches by the same factor (the status says how
- *   fresh states are).
+ *   watch it, by a pacer (reads.ts, pacing.ts) that starts reads no closer together than
+ *   1 / pollBudget seconds (never a burst), at most 2 in flight, most stale first, and spreads
+ *   them over the interval when there is room. An entry's wished refresh period is the shortest
+ *   interval among its watchers; when the budget cannot carry them all, every period stretches by
+ *   the same factor (the status says how fresh states are).
  * - Calls first (calls-first.ts): an extension whose part in a call changed is read next.
  * - An entry the PBX refuses (404, NOT_FOUND, PBX_ERROR …) is reported and retried every
  *   `refusedRetryMs`, not every tick. Signs of strain (slow answers, 429, 5xx, timeouts) slow the
@@ -32,28 +32,19 @@
 import { realClock, type Clock } from "../clock";
 import { diffSnapshots } from "../diff";
 import { errorCode, errorText } from "../errors";
-import { isPbxDown, type PollClient } from "../fetch";
+import type { PollClient } from "../fetch";
 import { PollerStoppedError } from "../poller";
 import { buildSnapshot } from "../snapshot";
-import { Slowdown, isStrain, SLOWDOWN_DEFAULTS } from "../slowdown";
-import type { MonitorEvent, Snapshot } from "../types";
+import { Slowdown, SLOWDOWN_DEFAULTS } from "../slowdown";
+import type { Snapshot } from "../types";
 import { Alarm } from "./alarm";
 import { DEFAULT_POLL_BUDGET, type EngineOptions, type EngineState, type Subscription, type WatchRequest } from "./api";
 import { changedLegs } from "./calls-first";
-import { Entries, entryEvents, extensionKey, parseEntryState, readMethod, type Entry } from "./entries";
-import { FirstReads } from "./first-reads";
+import { Entries, extensionKey } from "./entries";
 import { Outage } from "./outage";
-import { nextReadAt, readGapMs, stretchOf } from "./pacing";
+import { stretchOf } from "./pacing";
+import { PacedReads } from "./reads";
 import { pollingState, Sub, viewOf, type SubscriptionHost } from "./subscribers";
-
-/** One extra read (statistics, look-ups) waiting for its turn within the budget. */
-interface Extra {
-  readonly sub: Sub;
-  readonly method: string;
-  readonly params: Readonly<Record<string, string>>;
-  resolve(data: unknown): void;
-  reject(err: unknown): void;
-}
 
 interface Waiter {
   resolve(): void;
@@ -72,25 +63,19 @@ export class PollEngine implements SubscriptionHost {
   readonly #client: PollClient;
   readonly #clock: Clock;
   readonly #budget: number;
-  readonly #maxReads: number;
   readonly #resumeMs: number;
   readonly #slow: Slowdown;
   readonly #outage: Outage;
   readonly #entries: Entries;
-  readonly #firstReads: FirstReads;
+  readonly #reads: PacedReads;
 
   readonly #subs = new Set<Sub>();
-  #extras: Extra[] = [];
   #calls: Snapshot | null = null;
   #callsIntervalMs = Infinity;
   readonly #callsAlarm: Alarm;
   #callsInFlight: Promise<void> | undefined;
   #callsCtl: AbortController | undefined;
   #callWaiters: Waiter[] = [];
-  #readCtl = new AbortController();
-  #reads = new Set<Promise<void>>();
-  readonly #paceAlarm: Alarm;
-  #lastReadStart = -Infinity;
   #idleSince: number | undefined;
   #closed = false;
 
@@ -105,14 +90,22 @@ export class PollEngine implements SubscriptionHost {
     this.#budget = budget;
     this.#outage = new Outage(opts.maxBackoffMs ?? 60_000);
     this.#entries = new Entries(opts.refusedRetryMs ?? 60_000);
-    this.#maxReads = Math.max(1, opts.maxReadsInFlight ?? 2);
     this.#resumeMs = opts.resumeMs ?? 30_000;
-    this.#firstReads = new FirstReads(this.#clock, opts.firstReadWaitMs ?? 5000);
     this.#slow = new Slowdown(opts.slowdown ?? SLOWDOWN_DEFAULTS);
     this.#callsAlarm = new Alarm(this.#clock, () => this.#startCalls());
-    this.#paceAlarm = new Alarm(this.#clock, () => {
-      this.#readNext();
-      this.#schedulePace();
+    this.#reads = new PacedReads({
+      client: this.#client,
+      clock: this.#clock,
+      budget,
+      maxReads: Math.max(1, opts.maxReadsInFlight ?? 2),
+      firstReadWaitMs: opts.firstReadWaitMs ?? 5000,
+      slow: this.#slow,
+      entries: this.#entries,
+      stats: this.stats,
+      running: () => this.#subs.size > 0 && !this.#closed,
+      isDown: () => this.#outage.down !== undefined,
+      hasCalls: () => this.#calls !== null,
+      stateChanged: () => this.#updateStates(),
     });
   }
 
@@ -153,7 +146,7 @@ export class PollEngine implements SubscriptionHost {
     }
     if (this.#outage.down || wasIdle) this.#scheduleCalls(0);
     else if (this.#calls) this.#scheduleCalls(Math.max(0, Math.min(this.#callsAlarm.at, this.#calls.at + this.#callsIntervalMs) - this.#clock.now()));
-    this.#schedulePace();
+    this.#reads.schedule();
     this.#updateStates();
     return sub;
   }
@@ -176,8 +169,7 @@ export class PollEngine implements SubscriptionHost {
     if (!this.#subs.delete(sub)) return;
     // The last one out leaves its entries (and their states) for a subscriber joining soon.
     this.#entries.leave(sub, sub.keys, this.#subs.size === 0);
-    for (const x of this.#extras.filter((x) => x.sub === sub)) x.reject(new PollerStoppedError());
-    this.#extras = this.#extras.filter((x) => x.sub !== sub);
+    this.#reads.dropExtrasOf(sub);
     if (this.#subs.size === 0) {
       PollEngine.#running--;
       this.#idleSince = this.#clock.now();
@@ -198,11 +190,7 @@ export class PollEngine implements SubscriptionHost {
     if (sub.closed || this.#closed) return Promise.reject(new PollerStoppedError());
     const polled = new Promise<void>((resolve, reject) => this.#callWaiters.push({ resolve, reject }));
     if (!this.#callsInFlight) this.#scheduleCalls(0);
-    const pending = (): boolean => sub.keys.some((k) => {
-      const e = this.#entries.get(k);
-      return e !== undefined && !e.readOnce;
-    });
-    return polled.then(() => this.#firstReads.wait(pending, () => sub.closed)).then(() => {
+    return polled.then(() => this.#reads.firstReadsOf(sub)).then(() => {
       const snap = this.snapshotOf(sub);
       if (!snap || sub.closed) throw new PollerStoppedError();
       return snap;
@@ -213,10 +201,7 @@ export class PollEngine implements SubscriptionHost {
     if (sub.closed || this.#closed) return Promise.reject(new PollerStoppedError());
     const down = this.#outage.down;
     if (down) return Promise.reject(Object.assign(new Error(down.reason), { code: down.code }));
-    return new Promise((resolve, reject) => {
-      this.#extras.push({ sub, method, params, resolve, reject });
-      this.#schedulePace();
-    });
+    return this.#reads.extra(sub, method, params);
   }
 
   // --- the calls poll -------------------------------------------------------------------------
@@ -276,7 +261,7 @@ export class PollEngine implements SubscriptionHost {
     this.#calls = next;
     // The first calls list (after start or recovery) is the baseline: nothing to compare with.
     if (!prev) {
-      this.#schedulePace();
+      this.#reads.schedule();
       return;
     }
     for (const dn of changedLegs(prev.calls, next.calls, (n) => this.#entries.get(extensionKey(n)) !== undefined)) {
@@ -285,7 +270,7 @@ export class PollEngine implements SubscriptionHost {
     }
     const events = diffSnapshots(prev, next);
     for (const sub of this.#subs) sub.emit(events);
-    this.#schedulePace();
+    this.#reads.schedule();
   }
 
   #callsFailed(err: unknown): void {
@@ -294,123 +279,12 @@ export class PollEngine implements SubscriptionHost {
       this.#calls = null;
       this.#entries.forgetStates();
       for (const sub of this.#subs) sub.known.clear();
-      for (const x of this.#extras.splice(0)) x.reject(err);
-      this.#paceAlarm.clear();
+      this.#reads.failExtras(err);
+      this.#reads.pause();
     }
     const down = this.#outage.down;
     if (down) for (const sub of this.#subs) sub.tellDown(down);
     this.#updateStates();
-  }
-
-  // --- the paced reads ------------------------------------------------------------------------
-
-  #gapMs(): number {
-    return readGapMs(this.#budget, this.#slow.factor);
-  }
-
-  #hasUrgent(): boolean {
-    return this.#entries.hasUrgent() || this.#extras.length > 0;
-  }
-
-  #schedulePace(): void {
-    if (this.#subs.size === 0 || this.#closed || this.#outage.down || !this.#calls) {
-      this.#paceAlarm.clear();
-      return;
-    }
-    if (this.#reads.size >= this.#maxReads) return; // a finishing read looks again
-    const at = nextReadAt(this.#lastReadStart, this.#gapMs(), this.#hasUrgent(), this.#entries);
-    if (at !== undefined) this.#paceAlarm.ringAt(at);
-  }
-
-  #pick(now: number): Entry | Extra | undefined {
-    if (this.#hasUrgent()) return this.#entries.takeUrgent() ?? this.#extras.shift();
-    return this.#entries.mostStale(now);
-  }
-
-  #readNext(): void {
-    if (this.#subs.size === 0 || this.#closed || this.#outage.down || this.#reads.size >= this.#maxReads) return;
-    const now = this.#clock.now();
-    if (now < this.#lastReadStart + this.#gapMs()) return; // the budget shrank since the timer was set
-    const job = this.#pick(now);
-    if (!job) return;
-    this.#lastReadStart = now;
-    const signal = this.#readCtl.signal;
-    let p: Promise<void>;
-    if ("sub" in job) {
-      this.stats.extras++;
-      p = this.#client.call(job.method, job.params, { signal, priority: "monitor" }).then(
-        (a) => {
-          this.#observe(now);
-          job.resolve(a.data);
-        },
-        (err: unknown) => {
-          this.#observe(now, err);
-          job.reject(err);
-        },
-      );
-    } else {
-      this.#entries.startRead(job, now);
-      this.stats.reads++;
-      p = this.#client.call(readMethod(job.kind), { num: job.num }, { signal, priority: "monitor" }).then(
-        (a) => this.#entryAnswered(job, now, a.data),
-        (err: unknown) => this.#entryFailed(job, now, err),
-      );
-    }
-    const tracked = p.finally(() => {
-      this.#reads.delete(tracked);
-      this.#schedulePace();
-    });
-    this.#reads.add(tracked);
-  }
-
-  #observe(started: number, err?: unknown): void {
-    const now = this.#clock.now();
-    if (this.#slow.observe(now, now - started, err === undefined ? undefined : errorCode(err))) this.#updateStates();
-  }
-
-  /** True while a read's answer still matters (the entry is watched, the PBX up, the engine running). */
-  #live(e: Entry): boolean {
-    e.inFlight = false;
-    return this.#subs.size > 0 && !this.#closed && this.#entries.holds(e);
-  }
-
-  #entryAnswered(e: Entry, started: number, data: unknown): void {
-    if (!this.#live(e)) return;
-    this.#observe(started);
-    if (this.#outage.down) return;
-    const state = parseEntryState(e, data);
-    if (state === undefined) {
-      this.#refuse(e, started, Object.assign(new Error(`${readMethod(e.kind)} ${e.num}: the answer is not the documented shape`), { code: "BAD_RESPONSE" }));
-      return;
-    }
-    const { prev, wasRefused } = this.#entries.answered(e, started, state);
-    const events: MonitorEvent[] = prev === undefined ? [] : entryEvents(e, prev, state, new Date(this.#clock.now()).toISOString());
-    for (const sub of e.subs) {
-      if (sub.known.has(e.key)) sub.emit(events);
-      else sub.known.add(e.key);
-    }
-    this.#firstReads.wake();
-    if (wasRefused) this.#updateStates();
-  }
-
-  #entryFailed(e: Entry, started: number, err: unknown): void {
-    if (!this.#live(e)) return;
-    this.#observe(started, err);
-    if (this.#outage.down || errorCode(err) === "ABORTED") return;
-    // The PBX struggling or down is not the entry's fault: its last state stays, the calls poll judges.
-    if (isStrain(errorCode(err)) || isPbxDown(err)) {
-      e.readOnce = true;
-      this.#firstReads.wake();
-      return;
-    }
-    this.#refuse(e, started, err);
-  }
-
-  #refuse(e: Entry, started: number, err: unknown): void {
-    const wasRefused = this.#entries.refuse(e, started, errorCode(err));
-    for (const sub of e.subs) sub.tellRefused(e.kind, e.num, err);
-    this.#firstReads.wake();
-    if (!wasRefused) this.#updateStates();
   }
 
   // --- helpers --------------------------------------------------------------------------------
@@ -443,14 +317,12 @@ export class PollEngine implements SubscriptionHost {
   /** No subscribers: stop timers, abort what is in flight, turn waiters away; settle. */
   async #halt(): Promise<void> {
     this.#callsAlarm.clear();
-    this.#paceAlarm.clear();
+    this.#reads.pause();
     this.#callsCtl?.abort();
-    this.#readCtl.abort();
-    this.#readCtl = new AbortController();
+    this.#reads.abort();
     for (const w of this.#callWaiters.splice(0)) w.reject(new PollerStoppedError());
-    this.#firstReads.rejectAll(() => new PollerStoppedError());
-    for (const x of this.#extras.splice(0)) x.reject(new PollerStoppedError());
-    const inFlight = [this.#callsInFlight, ...this.#reads];
+    this.#reads.turnAway();
+    const inFlight = [this.#callsInFlight, ...this.#reads.inFlight];
     await Promise.allSettled(inFlight);
     // A subscriber may have joined while these settled: it restarts the timers itself.
   }
