@@ -15,7 +15,8 @@ import { type Answer, type Ctx, type Outcome, badBody, failedFrom, judgeFailure,
 import { normalizeFqdn } from "./fqdn";
 import { isPlainOnHttpsPage, mayBeSchemeMismatch, otherSchemeUrl, schemeError } from "./scheme";
 import { type ClientOptions, type Settings, checkAccessKey, checkSettings, makeAgent } from "./options";
-import { NoSlot, Slots, type LeaveReason, type Priority } from "./slots";
+import { RunSet, abortedError, inSlot, type StopReason } from "./runs";
+import { Slots, type Priority } from "./slots";
 
 export interface WebApiResult {
   /** The PBX's JSON answer, parsed, unchanged. */
@@ -35,23 +36,8 @@ export interface CallOptions {
   priority?: Priority;
 }
 
-type StopReason = "timeout" | LeaveReason;
-
-/** One call that has left the queue. */
-interface Run {
-  readonly ctl: AbortController;
-  why?: StopReason;
-}
-
 const USER_AGENT = "node-red-3cx-webapi";
 const REQUEST_HEADERS = { Accept: "application/json", "User-Agent": USER_AGENT } as const;
-
-function abortedError(method: string, why: LeaveReason, attempts?: number): WebApiError {
-  const msg = why === "closed"
-    ? `${method} aborted: the PBX client was closed (node redeployed or stopped)`
-    : `${method} aborted: the request was cancelled`;
-  return new WebApiError("ABORTED", method, msg, attempts === undefined ? {} : { attempts });
-}
 
 function specOf(method: string | MethodSpec): MethodSpec {
   if (typeof method !== "string") return method;
@@ -77,11 +63,11 @@ export class WebApiClient {
   readonly #http: AxiosInstance;
   readonly #s: Settings;
   readonly #slots: Slots;
-  readonly #runs = new Set<Run>();
+  /** Calls that have left the queue; close() stops them. */
+  readonly #runs = new RunSet();
   readonly #onWarning: ((message: string) => void) | undefined;
   /** Methods already warned about (one warning per method for the client's life: a deploy). */
   readonly #warned = new Set<string>();
-  #closed = false;
   /** The PBX has answered in the scheme of baseUrl (so a reset is not a wrong scheme). */
   #answered = false;
   /** The scheme probe: started once, on the first failure that a wrong scheme could explain. */
@@ -141,34 +127,15 @@ export class WebApiClient {
   async call(method: string | MethodSpec, params: Readonly<Record<string, string>>, opts: CallOptions = {}): Promise<WebApiResult> {
     const spec = specOf(method);
     const url = this.#url(spec, params);
-    const signal = opts.signal;
-    if (this.#closed) throw abortedError(spec.name, "closed", 0);
-    if (signal?.aborted) throw abortedError(spec.name, "cancelled", 0);
     const priority = opts.priority === "monitor" ? "monitor" : "action";
-    const wait = this.#slots.acquire(signal, priority);
-    if (wait) {
-      try {
-        await wait;
-      } catch (e) {
-        throw abortedError(spec.name, e instanceof NoSlot ? e.reason : "cancelled", 0);
-      }
-    }
-    try {
-      return await this.#run(spec, url, signal);
-    } finally {
-      this.#slots.release(priority);
-    }
+    return inSlot(this.#slots, priority, this.#runs, spec.name, opts.signal, () => this.#run(spec, url, opts.signal));
   }
 
   /** Aborts every call in flight and queued (ABORTED), destroys the sockets; later calls are ABORTED too. */
   close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
+    if (this.#runs.closed) return;
     this.#slots.rejectAll("closed");
-    for (const run of this.#runs) {
-      run.why ??= "closed";
-      run.ctl.abort();
-    }
+    this.#runs.close();
     this.#agent.destroy();
   }
 
@@ -193,24 +160,13 @@ export class WebApiClient {
   async #run(spec: MethodSpec, url: string, outer: AbortSignal | undefined): Promise<WebApiResult> {
     const started = performance.now();
     const deadline = started + this.#s.timeout;
-    const run: Run = { ctl: new AbortController() };
-    const stop = (why: StopReason): void => {
-      run.why ??= why;
-      run.ctl.abort();
-    };
-    const timer = setTimeout(stop, this.#s.timeout, "timeout");
-    const onOuter = (): void => stop("cancelled");
-    outer?.addEventListener("abort", onOuter, { once: true });
-    if (outer?.aborted) stop("cancelled"); // aborted in the tick the slot was handed over
-    if (this.#closed) stop("closed");
-    this.#runs.add(run);
     const maxAttempts = isRetryable(spec) ? this.#s.retries + 1 : 1;
-    let attempts = 0;
-    try {
+    return this.#runs.run(this.#s.timeout, outer, async (run) => {
+      let attempts = 0;
       if (run.why) throw this.#stopped(spec, run.why, attempts);
       for (;;) {
         attempts++;
-        const outcome = await this.#attempt(url, run.ctl.signal);
+        const outcome = await this.#attempt(url, run.signal);
         // An answer that beat the timer by a hair is still the answer; a cancel or close is not.
         if (run.why && !(run.why === "timeout" && outcome.kind === "answer")) throw this.#stopped(spec, run.why, attempts);
         const ctx: Ctx = { method: spec.name, baseUrl: this.baseUrl, attempts, maxResponseBytes: this.#s.maxResponseBytes, redact: this.#redact };
@@ -229,7 +185,7 @@ export class WebApiClient {
         const last = !judged.retry || attempts >= maxAttempts;
         if (suspect) {
           const probe = this.#probeScheme();
-          if (last && probe) await Promise.race([probe, sleep(Math.min(PROBE_WAIT_MS, deadline - performance.now()), run.ctl.signal)]);
+          if (last && probe) await Promise.race([probe, sleep(Math.min(PROBE_WAIT_MS, deadline - performance.now()), run.signal)]);
           if (run.why && run.why !== "timeout") throw this.#stopped(spec, run.why, attempts);
           if (this.#schemeFix) throw schemeError(spec.name, this.baseUrl, this.#schemeFix, attempts);
         }
@@ -237,15 +193,11 @@ export class WebApiClient {
         const hinted = outcome.kind === "answer" && (outcome.status === 429 || outcome.status === 503) ? parseRetryAfter(outcome.retryAfter) : undefined;
         const delay = hinted ?? backoffDelay(attempts, this.#s.retryDelayMs);
         if (performance.now() + delay >= deadline) throw judged.error; // no time left to try again
-        await sleep(delay, run.ctl.signal);
+        await sleep(delay, run.signal);
         if (run.why) throw this.#stopped(spec, run.why, attempts);
         if (suspect && this.#schemeFix) throw schemeError(spec.name, this.baseUrl, this.#schemeFix, attempts);
       }
-    } finally {
-      clearTimeout(timer);
-      outer?.removeEventListener("abort", onOuter);
-      this.#runs.delete(run);
-    }
+    });
   }
 
   /** Starts the one probe of the scheme (shared by every call), unless it has run; its result stays. */

@@ -106,21 +106,31 @@ export function judgeFailure(f: Failed, ctx: Ctx): Judged {
 
 const MAX_SERVER_TEXT = 160;
 
-/** The `error` (or `message`) text of a JSON error body, redacted, one line, short. */
-export function serverText(body: string, redact: (t: string) => string): string {
-  if (body.length > 64 * 1024) return "";
+/** The object of a JSON error body; undefined when the body is too large for one, not JSON, or no object. */
+export function errorObject(body: string): Record<string, unknown> | undefined {
+  if (body.length > 64 * 1024) return undefined;
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
   } catch {
-    return "";
+    return undefined;
   }
-  if (typeof parsed !== "object" || parsed === null) return "";
-  const o = parsed as Record<string, unknown>;
-  const raw = typeof o.error === "string" ? o.error : typeof o.message === "string" ? o.message : "";
+  return typeof parsed === "object" && parsed !== null ? parsed as Record<string, unknown> : undefined;
+}
+
+/** A server's text made fit for a message: redacted, on one line, short. */
+export function messageText(raw: string, redact: (t: string) => string): string {
   // Redact before cutting, so a cut can never leave part of the key behind.
   const text = redact(raw).replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").trim();
   return text.length > MAX_SERVER_TEXT ? `${text.slice(0, MAX_SERVER_TEXT)}…` : text;
+}
+
+/** The `error` (or `message`) text of a JSON error body, redacted, one line, short. */
+export function serverText(body: string, redact: (t: string) => string): string {
+  const o = errorObject(body);
+  if (!o) return "";
+  const raw = typeof o.error === "string" ? o.error : typeof o.message === "string" ? o.message : "";
+  return messageText(raw, redact);
 }
 
 /** A non-2xx answer. */

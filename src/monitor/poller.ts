@@ -6,6 +6,7 @@
  * new baseline (no burst of events for what happened in the gap). No Node-RED in here.
  */
 import { diffSnapshots } from "./diff";
+import { errorCode, errorText } from "./errors";
 import { buildSnapshot, type PollAnswers } from "./snapshot";
 import type { MonitorEvent, Snapshot, SnapshotEvent } from "./types";
 
@@ -31,15 +32,6 @@ export class PollerStoppedError extends Error {
   constructor() {
     super("the monitor was stopped");
   }
-}
-
-function errorCode(err: unknown): string {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === "string" ? code : "ERROR";
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 /** The current calls and watched states, as a `snapshot` event's payload. */

@@ -40,7 +40,7 @@ function count(routePath: string): Counted {
   const sockets = kinds.TCPSocketWrap ?? 0;
   const total = Object.values(kinds).reduce((a, b) => a + b, 0);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { PollEngine } = require(path.join(repo, "dist", "src", "monitor", "engine.js")) as { PollEngine: { active: number } };
+  const { PollEngine } = require(path.join(repo, "dist", "src", "monitor", "engine")) as { PollEngine: { active: number } };
   return {
     active: { total, timers, sockets, other: total - timers - sockets, kinds },
     heapMb: Math.round((process.memoryUsage().heapUsed / 1048576) * 10) / 10,

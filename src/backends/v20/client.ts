@@ -13,10 +13,11 @@ import type http from "node:http";
 import { classifyAnswer, getMethod, scrubAnswer, type MethodSpec } from "../../catalog";
 import { sleep, backoffDelay, parseRetryAfter } from "../../client/backoff";
 import { WebApiError, configError } from "../../client/errors";
-import { type Ctx, failedFrom, judgeFailure } from "../../client/failure";
+import { type Ctx, failedFrom, judgeFailure, messageText } from "../../client/failure";
 import { normalizeFqdn } from "../../client/fqdn";
 import { makeAgent, type TlsOptions } from "../../client/options";
-import { NoSlot, Slots, type LeaveReason } from "../../client/slots";
+import { RunSet, abortedError, inSlot, timed, type Run, type StopReason } from "../../client/runs";
+import { Slots } from "../../client/slots";
 import type { PbxCallOptions, PbxClient, PbxResult } from "../types";
 import { V20_METHODS } from "./mapping";
 import type { Exchange, Verb } from "./mapping/types";
@@ -25,13 +26,6 @@ import { checkV20Options, type V20Options, type V20Settings } from "./options";
 import { Secrets } from "./secrets";
 import { acquireTokens, type SharedTokens } from "./shared-tokens";
 import type { RawToken } from "./token";
-
-type StopReason = "timeout" | LeaveReason;
-
-interface Run {
-  readonly ctl: AbortController;
-  why?: StopReason;
-}
 
 interface Request {
   readonly verb: "GET" | Verb;
@@ -93,10 +87,10 @@ export class V20Client implements PbxClient {
   readonly #agent: http.Agent;
   readonly #http: AxiosInstance;
   readonly #slots: Slots;
-  readonly #runs = new Set<Run>();
+  /** Calls that have left the queue; close() stops them. */
+  readonly #runs = new RunSet();
   readonly #tokens: SharedTokens;
   #version: string | undefined;
-  #closed = false;
 
   constructor(opts: V20Options) {
     if (typeof opts !== "object" || opts === null) throw configError("client options are required");
@@ -172,14 +166,13 @@ export class V20Client implements PbxClient {
    * permission can be told apart. A token problem still throws (AUTH, UNREACHABLE, …).
    */
   async probe(path: string, query?: Readonly<Record<string, string>>): Promise<{ status: number; data: unknown }> {
-    if (this.#closed) throw this.#aborted("Test connection", "closed", 0);
+    if (this.#runs.closed) throw abortedError("Test connection", "closed", 0);
     const token = await this.bearer();
-    const ctl = new AbortController();
-    const timer = setTimeout(() => ctl.abort(), this.#s.timeout);
-    try {
-      const outcome = await this.#attempt({ verb: "GET", path, query }, token, ctl.signal);
+    // Not one of #runs: close() does not cut a Test connection short (its own timeout does).
+    return timed(this.#s.timeout, undefined, async (run) => {
+      const outcome = await this.#attempt({ verb: "GET", path, query }, token, run.signal);
       if (outcome.kind === "failed") {
-        if (ctl.signal.aborted) throw this.#stopped("Test connection", "timeout", 1);
+        if (run.why) throw this.#stopped("Test connection", run.why, 1);
         throw judgeFailure(outcome, { method: "Test connection", baseUrl: this.baseUrl, attempts: 1, maxResponseBytes: this.#s.maxResponseBytes, redact: this.#secrets.redact }).error;
       }
       const reply = outcome.reply;
@@ -192,32 +185,15 @@ export class V20Client implements PbxClient {
         data = undefined;
       }
       return { status: reply.status, data };
-    } finally {
-      clearTimeout(timer);
-    }
+    });
   }
 
   async call(method: string | MethodSpec, params: Readonly<Record<string, string>>, opts: PbxCallOptions = {}): Promise<PbxResult> {
     const spec = specOf(method);
     const mapping = V20_METHODS[spec.name];
     if (!mapping || mapping.kind === "unsupported") throw this.refuses(spec) as WebApiError;
-    const signal = opts.signal;
-    if (this.#closed) throw this.#aborted(spec.name, "closed", 0);
-    if (signal?.aborted) throw this.#aborted(spec.name, "cancelled", 0);
     const priority = opts.priority === "monitor" ? "monitor" : "action";
-    const wait = this.#slots.acquire(signal, priority);
-    if (wait) {
-      try {
-        await wait;
-      } catch (e) {
-        throw this.#aborted(spec.name, e instanceof NoSlot ? e.reason : "cancelled", 0);
-      }
-    }
-    try {
-      return await this.#run(spec, params, (x) => mapping.run(x, params), signal);
-    } finally {
-      this.#slots.release(priority);
-    }
+    return inSlot(this.#slots, priority, this.#runs, spec.name, opts.signal, () => this.#run(spec, params, (x) => mapping.run(x, params), opts.signal));
   }
 
   /**
@@ -229,50 +205,22 @@ export class V20Client implements PbxClient {
   async readCallControl(path: string, signal?: AbortSignal): Promise<unknown> {
     const method = "callcontrol";
     if (!/^\/callcontrol(\/|$)/.test(path)) throw configError(`readCallControl: ${JSON.stringify(path.slice(0, 40))} is not a Call Control path`);
-    if (this.#closed) throw this.#aborted(method, "closed", 0);
-    if (signal?.aborted) throw this.#aborted(method, "cancelled", 0);
-    const wait = this.#slots.acquire(signal, "monitor");
-    if (wait) {
+    return inSlot(this.#slots, "monitor", this.#runs, method, signal, () => this.#runs.run(this.#s.timeout, signal, async (run) => {
+      const state = { attempts: 0, status: 0 };
       try {
-        await wait;
+        const reply = await this.#send(method, { verb: "GET", path }, true, run, state, performance.now() + this.#s.timeout);
+        return this.#parse(method, reply, state.attempts) ?? null;
       } catch (e) {
-        throw this.#aborted(method, e instanceof NoSlot ? e.reason : "cancelled", 0);
+        if (e instanceof WebApiError && e.status === 404 && !run.why) return null;
+        throw this.#explained(method, e, run, state.attempts);
       }
-    }
-    const run: Run = { ctl: new AbortController() };
-    const stop = (why: StopReason): void => {
-      run.why ??= why;
-      run.ctl.abort();
-    };
-    const timer = setTimeout(stop, this.#s.timeout, "timeout");
-    const onOuter = (): void => stop("cancelled");
-    signal?.addEventListener("abort", onOuter, { once: true });
-    if (this.#closed) stop("closed");
-    this.#runs.add(run);
-    const state = { attempts: 0, status: 0 };
-    try {
-      const reply = await this.#send(method, { verb: "GET", path }, true, run, state, performance.now() + this.#s.timeout);
-      return this.#parse(method, reply, state.attempts) ?? null;
-    } catch (e) {
-      if (e instanceof WebApiError && e.status === 404 && !run.why) return null;
-      if (run.why && !(e instanceof WebApiError && (e.code === "TIMEOUT" || e.code === "ABORTED"))) throw this.#stopped(method, run.why, state.attempts);
-      throw e;
-    } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", onOuter);
-      this.#runs.delete(run);
-      this.#slots.release("monitor");
-    }
+    }));
   }
 
   close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
+    if (this.#runs.closed) return;
     this.#slots.rejectAll("closed");
-    for (const run of this.#runs) {
-      run.why ??= "closed";
-      run.ctl.abort();
-    }
+    this.#runs.close();
     this.#tokens.release();
     this.#agent.destroy();
   }
@@ -281,40 +229,25 @@ export class V20Client implements PbxClient {
 
   async #run(spec: MethodSpec, _params: unknown, body: (x: Exchange) => Promise<unknown>, outer: AbortSignal | undefined): Promise<PbxResult> {
     const started = performance.now();
-    const run: Run = { ctl: new AbortController() };
-    const stop = (why: StopReason): void => {
-      run.why ??= why;
-      run.ctl.abort();
-    };
-    const timer = setTimeout(stop, this.#s.timeout, "timeout");
-    const onOuter = (): void => stop("cancelled");
-    outer?.addEventListener("abort", onOuter, { once: true });
-    if (outer?.aborted) stop("cancelled");
-    if (this.#closed) stop("closed");
-    this.#runs.add(run);
-    const state = { attempts: 0, status: 0 };
     const deadline = started + this.#s.timeout;
-    const x = this.#exchange(spec, run, state, deadline);
-    try {
-      if (run.why) throw this.#stopped(spec.name, run.why, 0);
-      const data = await body(x);
-      if (run.why && run.why !== "timeout") throw this.#stopped(spec.name, run.why, state.attempts);
-      // The mapped answer is held to the same answer contract as the WebAPI's (#12).
-      const verdict = classifyAnswer(spec, data, { redact: this.#secrets.redact });
-      if (!verdict.ok) {
-        throw new WebApiError(verdict.code, spec.name, `${spec.name} failed: ${verdict.reason}`,
-          { status: state.status, attempts: state.attempts, answer: scrubAnswer(data, this.#secrets.redact) });
+    return this.#runs.run(this.#s.timeout, outer, async (run) => {
+      const state = { attempts: 0, status: 0 };
+      const x = this.#exchange(spec, run, state, deadline);
+      try {
+        if (run.why) throw this.#stopped(spec.name, run.why, 0);
+        const data = await body(x);
+        if (run.why && run.why !== "timeout") throw this.#stopped(spec.name, run.why, state.attempts);
+        // The mapped answer is held to the same answer contract as the WebAPI's (#12).
+        const verdict = classifyAnswer(spec, data, { redact: this.#secrets.redact });
+        if (!verdict.ok) {
+          throw new WebApiError(verdict.code, spec.name, `${spec.name} failed: ${verdict.reason}`,
+            { status: state.status, attempts: state.attempts, answer: scrubAnswer(data, this.#secrets.redact) });
+        }
+        return { data, status: state.status, durationMs: Math.round((performance.now() - started) * 10) / 10, attempts: state.attempts };
+      } catch (e) {
+        throw this.#explained(spec.name, e, run, state.attempts);
       }
-      return { data, status: state.status, durationMs: Math.round((performance.now() - started) * 10) / 10, attempts: state.attempts };
-    } catch (e) {
-      // A stop (timeout, close, cancel) explains whatever failed after it.
-      if (run.why && !(e instanceof WebApiError && (e.code === "TIMEOUT" || e.code === "ABORTED"))) throw this.#stopped(spec.name, run.why, state.attempts);
-      throw e;
-    } finally {
-      clearTimeout(timer);
-      outer?.removeEventListener("abort", onOuter);
-      this.#runs.delete(run);
-    }
+    });
   }
 
   #exchange(spec: MethodSpec, run: Run, state: { attempts: number; status: number }, deadline: number): Exchange {
@@ -358,14 +291,14 @@ export class V20Client implements PbxClient {
       if (run.why) throw this.#stopped(method, run.why, state.attempts);
       let token: string;
       try {
-        token = await untilAborted(this.#tokens.manager.token(), run.ctl.signal);
+        token = await untilAborted(this.#tokens.manager.token(), run.signal);
       } catch (e) {
         if (run.why) throw this.#stopped(method, run.why, state.attempts);
         throw this.#tokenError(method, e, state.attempts);
       }
       tries++;
       state.attempts++;
-      const outcome = await this.#attempt(req, token, run.ctl.signal);
+      const outcome = await this.#attempt(req, token, run.signal);
       if (run.why && !(run.why === "timeout" && outcome.kind === "reply")) throw this.#stopped(method, run.why, state.attempts);
       const ctx: Ctx = { method, baseUrl: this.baseUrl, attempts: state.attempts, maxResponseBytes: this.#s.maxResponseBytes, redact: this.#secrets.redact };
       if (outcome.kind === "failed") {
@@ -391,7 +324,7 @@ export class V20Client implements PbxClient {
     const hinted = reply && (reply.status === 429 || reply.status === 503) ? parseRetryAfter(reply.retryAfter) : undefined;
     const delay = hinted ?? backoffDelay(tries, this.#s.retryDelayMs);
     if (performance.now() + delay >= deadline) return false;
-    await sleep(delay, run.ctl.signal);
+    await sleep(delay, run.signal);
     return !run.why;
   }
 
@@ -426,8 +359,7 @@ export class V20Client implements PbxClient {
   }
 
   #text(body: string): string {
-    const text = this.#secrets.redact(errorText(body)).replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").trim();
-    return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text;
+    return messageText(errorText(body), this.#secrets.redact);
   }
 
   #judge(method: string, reply: Reply, attempts: number, req: Request): { error: WebApiError; retry: boolean } {
@@ -474,26 +406,22 @@ export class V20Client implements PbxClient {
 
   /** POST /connect/token (client credentials); the body carries the API key, so no error keeps it. */
   async #fetchToken(): Promise<RawToken> {
-    const ctl = new AbortController();
-    const timer = setTimeout(() => ctl.abort(), this.#s.timeout);
     const form = new URLSearchParams({ client_id: this.#s.clientId, client_secret: this.#s.apiKey, grant_type: "client_credentials" }).toString();
-    let status: number;
-    let body: string;
-    try {
-      const res = await this.#http.request<string>({
-        method: "POST", url: `${this.baseUrl}/connect/token`, data: form, signal: ctl.signal,
-        headers: { Accept: "application/json", "User-Agent": USER_AGENT, "Content-Type": "application/x-www-form-urlencoded" },
-      });
-      status = res.status;
-      body = typeof res.data === "string" ? res.data : "";
-    } catch (e) {
-      const f = failedFrom(e);
-      if (ctl.signal.aborted) throw new TokenFailure("TIMEOUT", `no answer from the PBX's token endpoint within ${this.#s.timeout} ms (timeout)`);
-      const judged = judgeFailure(f, { method: "token", baseUrl: this.baseUrl, attempts: 1, maxResponseBytes: this.#s.maxResponseBytes, redact: this.#secrets.redact });
-      throw new TokenFailure(judged.error.code, judged.error.message.replace(/^token failed: /, ""));
-    } finally {
-      clearTimeout(timer);
-    }
+    // Not one of #runs: the token is shared by every client of the principal, so no close() cuts it.
+    const { status, body } = await timed(this.#s.timeout, undefined, async (run) => {
+      try {
+        const res = await this.#http.request<string>({
+          method: "POST", url: `${this.baseUrl}/connect/token`, data: form, signal: run.signal,
+          headers: { Accept: "application/json", "User-Agent": USER_AGENT, "Content-Type": "application/x-www-form-urlencoded" },
+        });
+        return { status: res.status, body: typeof res.data === "string" ? res.data : "" };
+      } catch (e) {
+        const f = failedFrom(e);
+        if (run.why) throw new TokenFailure("TIMEOUT", `no answer from the PBX's token endpoint within ${this.#s.timeout} ms (timeout)`);
+        const judged = judgeFailure(f, { method: "token", baseUrl: this.baseUrl, attempts: 1, maxResponseBytes: this.#s.maxResponseBytes, redact: this.#secrets.redact });
+        throw new TokenFailure(judged.error.code, judged.error.message.replace(/^token failed: /, ""));
+      }
+    });
     const text = this.#text(body);
     const http = `HTTP ${status}${text ? `: ${text}` : ""}`;
     if (status === 400 || status === 401 || status === 403) {
@@ -515,6 +443,12 @@ export class V20Client implements PbxClient {
     return raw;
   }
 
+  /** A stop (timeout, close, cancel) explains whatever failed after it. */
+  #explained(method: string, e: unknown, run: Run, attempts: number): unknown {
+    if (run.why && !(e instanceof WebApiError && (e.code === "TIMEOUT" || e.code === "ABORTED"))) return this.#stopped(method, run.why, attempts);
+    return e;
+  }
+
   #tokenError(method: string, e: unknown, attempts = 0): WebApiError {
     if (e instanceof WebApiError) return e;
     if (e instanceof TokenFailure) {
@@ -523,15 +457,8 @@ export class V20Client implements PbxClient {
     return new WebApiError("AUTH", method, `${method} failed: no API token (${e instanceof Error ? this.#secrets.redact(e.message).slice(0, MAX_TEXT) : "unknown error"})`, { attempts });
   }
 
-  #aborted(method: string, why: LeaveReason, attempts: number): WebApiError {
-    const msg = why === "closed"
-      ? `${method} aborted: the PBX client was closed (node redeployed or stopped)`
-      : `${method} aborted: the request was cancelled`;
-    return new WebApiError("ABORTED", method, msg, { attempts });
-  }
-
   #stopped(method: string, why: StopReason, attempts: number): WebApiError {
-    if (why !== "timeout") return this.#aborted(method, why, attempts);
+    if (why !== "timeout") return abortedError(method, why, attempts);
     return new WebApiError("TIMEOUT", method, `${method} failed: no answer from the PBX within ${this.#s.timeout} ms (timeout${attempts > 1 ? `, ${attempts} requests` : ""})`, { attempts });
   }
 }

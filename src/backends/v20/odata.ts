@@ -1,4 +1,5 @@
 /** OData v4 details of XAPI (v20.md §5): quoting, paging, error bodies, versions. */
+import { errorObject } from "../../client/failure";
 
 /** A string literal for $filter and key segments: quoted, every ' doubled. */
 export function quote(value: string): string {
@@ -25,15 +26,8 @@ export function countOf(data: unknown): number | undefined {
 
 /** The text of an OData error body (`error.message`, else the first detail), or of a token error. */
 export function errorText(body: string): string {
-  if (body.length > 64 * 1024) return "";
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    return "";
-  }
-  if (typeof parsed !== "object" || parsed === null) return "";
-  const o = parsed as Record<string, unknown>;
+  const o = errorObject(body);
+  if (!o) return "";
   if (typeof o.error_description === "string" && o.error_description) return o.error_description;
   const e = o.error;
   if (typeof e === "string") return e;
