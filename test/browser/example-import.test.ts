@@ -129,6 +129,26 @@ describe("editor: importing two examples one after the other (browser)", functio
     assert.deepEqual([...configs[0].users].sort(), nodes.map((n) => n.id).sort(), "the PBX lists all of them as its users");
   });
 
+  it("Undo takes the second import back (the first and its PBX as they were); Redo brings it back on the one PBX", async () => {
+    const before = { configs: await pbxConfigs(), nodes: await ourNodes() };
+    await page.evaluate(() => RED.actions.invoke("core:undo"));
+    await page.waitForTimeout(100);
+    const undone = { configs: await pbxConfigs(), nodes: await ourNodes() };
+    assert.equal(undone.configs.length, 1, `one PBX: ${JSON.stringify(undone.configs)}`);
+    assert.equal(undone.configs[0].id, before.configs[0].id, "the first example's PBX stays");
+    assert.equal(undone.nodes.length, 2, `the first example's two nodes: ${JSON.stringify(undone.nodes)}`);
+    assert.deepEqual([...undone.configs[0].users].sort(), undone.nodes.map((n) => n.id).sort(), "its users: the first example's nodes only");
+
+    await page.evaluate(() => RED.actions.invoke("core:redo"));
+    await page.waitForTimeout(100); // the adoption runs right after the nodes are added again
+    const redone = { configs: await pbxConfigs(), nodes: await ourNodes() };
+    assert.equal(redone.configs.length, 1, `one PBX after Redo: ${JSON.stringify(redone.configs)}`);
+    assert.deepEqual(redone.nodes.map((n) => n.id).sort(), before.nodes.map((n) => n.id).sort(), "the same nodes again");
+    for (const n of redone.nodes) assert.equal(n.server, redone.configs[0].id, `${n.name} uses the one PBX`);
+    assert.deepEqual([...redone.configs[0].users].sort(), redone.nodes.map((n) => n.id).sort());
+    assert.deepEqual(editor.problems, []);
+  });
+
   it("the PBX dialog marks the empty key field; after entering address and key once, both examples deploy and answer", async () => {
     const [cfg] = await pbxConfigs();
     await page.evaluate((id) => RED.editor.editConfig("", "3cx-config", id), cfg.id);
@@ -226,7 +246,7 @@ describe("editor: importing two Dashboard 2.0 examples one after the other (brow
     assert.equal(await page.locator("#red-ui-clipboard-dialog-import-conflicts-list").count(), 0, "no conflict list");
   }
 
-  it("imports the Wallboard, then the Busy lamp field: no conflict dialog, one ui-base on /dashboard, both pages on it", async () => {
+  it("imports the Wallboard, then the Busy lamp field: no conflict dialog, one ui-base on /dashboard, both pages on it; Undo and Redo keep one", async () => {
     await importDashboardExample("Wallboard");
     const first = await dashboardConfigs();
     const base = first.filter((c) => c.type === "ui-base");
@@ -245,6 +265,22 @@ describe("editor: importing two Dashboard 2.0 examples one after the other (brow
     for (const p of pages) assert.deepEqual([p.ui, p.theme], [base[0].id, theme[0].id], `${String(p.name)} uses the one dashboard and theme`);
     const users = await page.evaluate((id) => RED.nodes.node(id) ? (RED.nodes.node(id) as unknown as { users: { id: string }[] }).users.map((u) => u.id) : [], base[0].id);
     assert.deepEqual(users.sort(), pages.map((p) => p.id).sort(), "the ui-base lists both pages as its users");
+
+    // Undo takes the second import back (no copy of the dashboard left behind); Redo brings it back on the one.
+    await page.evaluate(() => RED.actions.invoke("core:undo"));
+    await page.waitForTimeout(100);
+    const undone = await dashboardConfigs();
+    assert.deepEqual(undone.filter((c) => c.type === "ui-base").map((c) => c.id), [base[0].id], `Undo: ${JSON.stringify(undone)}`);
+    assert.deepEqual(undone.filter((c) => c.type === "ui-theme").map((c) => c.id), [theme[0].id]);
+    assert.deepEqual(undone.filter((c) => c.type === "ui-page").map((p) => p.name), ["Wallboard"]);
+    await page.evaluate(() => RED.actions.invoke("core:redo"));
+    await page.waitForTimeout(100);
+    const redone = await dashboardConfigs();
+    assert.deepEqual(redone.filter((c) => c.type === "ui-base").map((c) => c.id), [base[0].id], `Redo: ${JSON.stringify(redone)}`);
+    assert.deepEqual(redone.filter((c) => c.type === "ui-theme").map((c) => c.id), [theme[0].id]);
+    const again = redone.filter((c) => c.type === "ui-page");
+    assert.deepEqual(again.map((p) => p.name).sort(), ["Busy lamps", "Wallboard"]);
+    for (const p of again) assert.deepEqual([p.ui, p.theme], [base[0].id, theme[0].id], `${String(p.name)} after Redo`);
     assert.deepEqual(editor.problems, []);
   });
 });
