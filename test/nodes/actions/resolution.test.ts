@@ -72,6 +72,15 @@ describe("action nodes: parameter resolution and msg.method", function () {
         assert.deepEqual(flow.statuses.at(-1), { fill: "red", shape: "ring", text: "BAD_PARAM" });
       });
 
+      it("after an answered message, one missing the required parameter still reaches Catch; the next is answered", async () => {
+        const flow = await loadAction(c.type, ctx.sim, { props: { method: c.method } });
+        await flow.send({ payload: { ...c.base, [c.key]: "102" } });
+        const err = await flow.fail({ payload: { ...c.base, [c.other]: otherValue } });
+        assert.equal(err.code, "BAD_PARAM");
+        await flow.send({ payload: { ...c.base, [c.key]: "103" } });
+        assert.deepEqual(requestsOf(ctx.sim, c.method).map((r) => r[c.key]), ["102", "103"]);
+      });
+
       it("a value with & = # / spaces and non-ASCII arrives intact and alone", async () => {
         const nasty = "a&b=c#d/e f?g+h%20 ü 日本";
         const text = c.other === "min_len" || c.other === "members" ? c.key : c.other;

@@ -111,26 +111,33 @@ export class Flow {
   /** Sends msg; resolves with the output msg, or rejects with the Catch node's msg.error. */
   send(msg: Msg): Promise<Msg> {
     return new Promise((resolve, reject) => {
-      const onOut = (m: Msg): void => { cleanup(); resolve(m); };
-      const onCaught = (m: Msg): void => {
-        cleanup();
+      const cancelOut = this.#inbox(this.out).wait((m) => { cancelCaught(); resolve(m); });
+      const cancelCaught = this.#inbox(this.caught).wait((m) => {
+        cancelOut();
         const e = m.error as { message: string; code?: string };
         reject(Object.assign(new Error(e.message), { code: e.code, caughtMsg: m }));
-      };
-      const cleanup = (): void => {
-        on(this.out).removeListener("input", onOut);
-        on(this.caught).removeListener("input", onCaught);
-      };
-      on(this.out).once("input", onOut);
-      on(this.caught).once("input", onCaught);
+      });
       this.node.receive(msg);
     });
   }
 
   /** The next message a helper node receives. */
   next(helperNode: TestNode): Promise<Msg> {
-    return new Promise((resolve) => on(helperNode).once("input", resolve));
+    return new Promise((resolve) => { this.#inbox(helperNode).wait(resolve); });
   }
+
+  /**
+   * One "input" listener per helper node for the flow's life, and waiters queued on it: Node-RED's
+   * input listeners are not EventEmitter ones (`once` leaves a listener that removeListener cannot
+   * find, and one removed while a message is delivered makes Node-RED skip the next), so a send that
+   * ended at `out` broke a later one that ends at Catch.
+   */
+  #inbox(helperNode: TestNode): Inbox {
+    let inbox = this.#inboxes.get(helperNode);
+    if (!inbox) this.#inboxes.set(helperNode, (inbox = new Inbox(helperNode)));
+    return inbox;
+  }
+  readonly #inboxes = new Map<TestNode, Inbox>();
 
   /** Sends msg and expects an error; resolves with the Catch node's msg.error ({ message, code }). */
   async fail(msg: Msg): Promise<{ message: string; code?: string }> {
@@ -140,6 +147,24 @@ export class Flow {
       return err as { message: string; code?: string };
     }
     throw new Error("expected an error, got an output message");
+  }
+}
+
+/** Messages of one helper node, handed to whoever waits (a message nobody waits for is dropped). */
+class Inbox {
+  readonly #waiters = new Set<(m: Msg) => void>();
+  constructor(helperNode: TestNode) {
+    on(helperNode).on("input", (m: Msg) => {
+      const [first] = this.#waiters;
+      if (!first) return;
+      this.#waiters.delete(first);
+      first(m);
+    });
+  }
+  /** Hands the next message to `take`; returns a function that withdraws the wait. */
+  wait(take: (m: Msg) => void): () => void {
+    this.#waiters.add(take);
+    return () => this.#waiters.delete(take);
   }
 }
 
