@@ -276,7 +276,7 @@ export = function register(RED: NodeAPI): void {
       RED, node, config, t, status, freshness: (text) => void (fresh = text), closing: () => closing,
       emit: (events) => (extras ? extras.push(events) : emit(events)),
       extras: (client, snapshot) => {
-        extras ??= new MonitorExtras({ node, config, source: sourceName, client, snapshot, send: emit, labels: { statsInterval: t("label.statsInterval"), timeZone: t("label.timeZone") } });
+        extras ??= new MonitorExtras({ node, config, source: sourceName, client, snapshot, send: emit, labels: { statsInterval: t("label.statsInterval"), timeZone: t("label.timeZone") }, unreadWarning: (reason) => t("warn.statsUnread", { reason }) });
         if (extras.problem) node.error(`3cx-monitor: ${extras.problem}; ${t("error.statsOff")}`);
         if ((config.lookupCallers === true || config.lookupCallers === "true") && !client) node.warn(t("warn.lookupNoServer"));
         return extras;

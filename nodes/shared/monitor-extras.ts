@@ -79,49 +79,100 @@ export interface ExtrasDeps {
   readonly send: (events: readonly MonitorEvent[]) => void;
   /** Labels for error messages. */
   readonly labels: { readonly statsInterval: string; readonly timeZone: string };
+  /** The warning when the store could not give back the saved figures (translated). */
+  readonly unreadWarning: (reason: string) => string;
 }
 
+/** Webhook/V20 events held while the day's figures are read from an asynchronous store (a bound). */
+const MAX_HELD = 1000;
+
 export class MonitorExtras {
-  readonly stats: QueueStats | null;
   /** Why the statistics are off despite being asked for (a bad setting), for the node to report. */
   readonly problem?: string;
+  private stats: QueueStats | null = null;
+  /**
+   * Reading the saved figures from a store that answers only asynchronously (localfilesystem with
+   * `cache: false`, Redis and the like): nothing is counted, reported or saved until it answers,
+   * so the empty figures of a fresh start never overwrite the saved day.
+   */
+  private loading = false;
+  private held: Array<{ events: readonly MonitorEvent[]; at: number }> = [];
   private readonly watched: ReadonlySet<string>;
   private readonly stamper?: ContactStamper;
   private readonly intervalMs: number;
   private timer?: NodeJS.Timeout;
   private baseline = true;
   private lastSave = 0;
+  private lastSaved = "";
   private closed = false;
 
   constructor(private readonly deps: ExtrasDeps) {
-    const { node, config } = deps;
+    const { config } = deps;
     // Webhooks name every queue a call rings in; polling knows only the watched ones.
     this.watched = new Set(deps.source !== "webhook" ? parseList(config.queues) : []);
-    let stats: QueueStats | null = null;
     let interval = 0;
     try {
       interval = statsIntervalMs(config.statsInterval, deps.labels.statsInterval);
       const zone = String(config.timeZone ?? "").trim() || runtimeTimeZone();
       // 0 = off: no counting, nothing kept in the context.
-      if (interval > 0) stats = new QueueStats({ timeZone: zone, queues: [...this.watched] }, node.context().get(STATS_CONTEXT_KEY) ?? lastSaved.get(node.id));
+      if (interval > 0) {
+        const opts = { timeZone: zone, queues: [...this.watched] };
+        this.stats = new QueueStats(opts); // checks the zone now, whatever the store does
+        this.restore(opts);
+      }
     } catch (err) {
+      this.stats = null;
       this.problem = err instanceof TimeZoneError
         ? `${deps.labels.timeZone}: "${String(config.timeZone).trim().slice(0, 40)}" is not an IANA time zone such as Europe/Berlin or UTC`
         : err instanceof Error ? err.message : String(err);
     }
-    this.stats = stats;
-    this.intervalMs = stats ? interval : 0;
+    this.intervalMs = this.stats ? interval : 0;
     const lookupOn = config.lookupCallers === true || config.lookupCallers === "true";
     if (lookupOn && deps.client) this.stamper = new ContactStamper(lookupFor(deps.client), LOOKUP_MAX_DELAY_MS, (e) => this.deliver(e));
     if (this.intervalMs > 0) {
-      this.timer = setInterval(() => this.out([this.statsEvent()]), this.intervalMs);
+      this.timer = setInterval(() => {
+        if (!this.loading) this.out([this.statsEvent()]);
+      }, this.intervalMs);
+    }
+  }
+
+  /**
+   * The day so far: this process's last figures for the node (a redeploy: the newest, and a
+   * memory store has deleted its copy), else the context store's (a restart). A store with a cache
+   * answers at once; one without answers later, through the callback (a synchronous get throws there).
+   */
+  private restore(opts: { timeZone: string; queues: string[] }): void {
+    const id = this.deps.node.id;
+    const inProcess = lastSaved.get(id);
+    if (inProcess !== undefined) {
+      this.stats = new QueueStats(opts, inProcess);
+      return;
+    }
+    let answered = false;
+    const loaded = (err: unknown, value: unknown): void => {
+      if (answered) return;
+      answered = true;
+      this.loading = false;
+      if (this.closed) return;
+      if (err) this.deps.node.warn(this.deps.unreadWarning(err instanceof Error ? err.message : String(err)));
+      else this.stats = new QueueStats(opts, value);
+      // Events that came while the store was read, counted at the time they came.
+      for (const h of this.held.splice(0)) if (this.stats) feedEvents(this.stats, h.events, this.watched, h.at);
+    };
+    this.loading = true;
+    try {
+      this.deps.node.context().get(STATS_CONTEXT_KEY, loaded);
+    } catch (err) {
+      loaded(err, undefined);
     }
   }
 
   /** Events from the source: counted, named, then sent. */
   push(events: readonly MonitorEvent[]): void {
     if (this.closed || events.length === 0) return;
-    if (this.stats && this.deps.source !== "poll") {
+    if (this.stats && this.deps.source !== "poll" && this.loading) {
+      if (this.held.length < MAX_HELD) this.held.push({ events, at: Date.now() });
+    } else if (this.stats && this.deps.source !== "poll") {
       feedEvents(this.stats, events, this.watched, Date.now());
       this.save(false);
     } else this.refresh();
@@ -130,22 +181,23 @@ export class MonitorExtras {
 
   /** Polling: counts what the engine's snapshot shows now (feeding the same one twice changes nothing). */
   private refresh(): void {
-    const snap = this.stats && !this.closed ? this.deps.snapshot?.() : null;
+    // While the saved figures are read, the first snapshot after they come is the baseline.
+    const snap = this.stats && !this.closed && !this.loading ? this.deps.snapshot?.() : null;
     if (!snap || !this.stats) return;
     feedSnapshot(this.stats, snap, this.watched, this.baseline);
     this.baseline = false;
     this.save(false);
   }
 
-  /** Today's figures now (null when the statistics are off). */
+  /** Today's figures now (null when the statistics are off, or not read from the store yet). */
   report(): QueueStatsPayload | null {
     this.refresh();
-    return this.stats ? this.stats.report(Date.now()) : null;
+    return this.stats && !this.loading ? this.stats.report(Date.now()) : null;
   }
 
   /** A queue.stats event after a snapshot, when the statistics are on. */
   afterSnapshot(): void {
-    if (this.stats) this.out([this.statsEvent()]);
+    if (this.stats && !this.loading) this.out([this.statsEvent()]);
   }
 
   /** `removed`: the node was deleted, not redeployed: its figures go too. */
@@ -172,16 +224,21 @@ export class MonitorExtras {
   }
 
   private save(now: boolean): void {
-    if (!this.stats) return;
+    if (!this.stats || this.loading) return;
     const t = Date.now();
     if (!now && t - this.lastSave < SAVE_EVERY_MS) return;
     this.lastSave = t;
     const saved = this.stats.toJSON();
     lastSaved.set(this.deps.node.id, saved);
+    // Unchanged figures are not written again (a store without a cache writes a file each time).
+    const text = JSON.stringify(saved);
+    if (text === this.lastSaved) return;
+    this.lastSaved = text;
     try {
-      this.deps.node.context().set(STATS_CONTEXT_KEY, saved);
+      // The callback form works with every store; a store that refuses (full disk) must not stop the events.
+      this.deps.node.context().set(STATS_CONTEXT_KEY, saved, () => undefined);
     } catch {
-      // A context store that refuses (full disk) must not stop the events.
+      // (a synchronous refusal, likewise)
     }
   }
 }

@@ -24,5 +24,5 @@ export async function startInstalledRed(tarball: string): Promise<InstalledRed> 
       npmOutput = `${npm.stdout}${npm.stderr}`;
     },
   });
-  return { url: red.url, userDir: red.userDir, npmOutput, log: red.log, stop: red.stop };
+  return { url: red.url, userDir: red.userDir, npmOutput, log: red.log, stop: red.stop, restart: red.restart };
 }

@@ -39,6 +39,12 @@ export interface RedProcess {
   /** Everything Node-RED printed so far (stdout and stderr). */
   log(): string;
   stop(): Promise<void>;
+  /**
+   * Stops Node-RED the way an operator does (SIGINT: flows close, context stores flush) and starts
+   * it again on the same user directory, settings and port; `whileStopped` runs in between.
+   * Rejects when it had to be killed.
+   */
+  restart(whileStopped?: () => void | Promise<void>): Promise<void>;
 }
 
 export async function freePort(): Promise<number> {
@@ -70,22 +76,55 @@ export async function startRed(opts: RedOptions = {}): Promise<RedProcess> {
   const userDir = fs.mkdtempSync(path.join(os.tmpdir(), "3cx-red-"));
   let child: ChildProcess | undefined;
   let output = "";
+  /** SIGINT, then SIGKILL after 10 s; resolves true when Node-RED exited by itself. */
+  const halt = async (): Promise<boolean> => {
+    if (!child || child.exitCode !== null || child.signalCode !== null) return true;
+    const exited = once(child, "exit");
+    child.kill("SIGINT");
+    let killed = false;
+    const hard = setTimeout(() => {
+      killed = true;
+      child?.kill("SIGKILL");
+    }, 10000);
+    await exited;
+    clearTimeout(hard);
+    return !killed;
+  };
   const stop = async (): Promise<void> => {
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const exited = once(child, "exit");
-      child.kill("SIGINT");
-      const hard = setTimeout(() => child?.kill("SIGKILL"), 10000);
-      await exited;
-      clearTimeout(hard);
-    }
+    await halt();
     fs.rmSync(userDir, { recursive: true, force: true });
+  };
+  let port = 0;
+  const launch = async (): Promise<void> => {
+    const from = output.length; // a restart waits for its own "Started flows"
+    const proc = spawn(process.execPath, [require.resolve(`${NODE_RED_PKG}/red.js`), "-u", userDir, "-p", String(port)], {
+      env: { ...process.env, ...opts.env, NODE_RED_ENABLE_PROJECTS: "false" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child = proc;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`Node-RED did not start within 30 s:\n${output}`)), 30000);
+      const onData = (d: Buffer): void => {
+        output += d.toString();
+        if (output.indexOf("Started flows", from) >= 0) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      proc.stdout.on("data", onData);
+      proc.stderr.on("data", onData);
+      proc.once("exit", (code) => {
+        clearTimeout(timer);
+        reject(new Error(`Node-RED exited early (${code}):\n${output}`));
+      });
+    });
   };
   try {
     // A linked package is listed as a dependency; npm writes its own entry for an installed one.
     const dependencies = opts.install ? {} : { "@node-red-3cx/webapi": "*" };
     fs.writeFileSync(path.join(userDir, "package.json"), JSON.stringify({ name: "node-red-project", private: true, version: "0.0.1", dependencies }));
     await (opts.install ?? linkRepository)(userDir);
-    const port = await freePort();
+    port = await freePort();
     const settings: Record<string, unknown> = {
       uiHost: "127.0.0.1",
       uiPort: port,
@@ -105,29 +144,13 @@ export async function startRed(opts: RedOptions = {}): Promise<RedProcess> {
     }
     fs.writeFileSync(path.join(userDir, "settings.js"), `module.exports = ${JSON.stringify(settings, null, 2)};\n`);
     if (opts.flows) fs.writeFileSync(path.join(userDir, "flows.json"), JSON.stringify(opts.flows));
-
-    const proc = spawn(process.execPath, [require.resolve(`${NODE_RED_PKG}/red.js`), "-u", userDir, "-p", String(port)], {
-      env: { ...process.env, ...opts.env, NODE_RED_ENABLE_PROJECTS: "false" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    child = proc;
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`Node-RED did not start within 30 s:\n${output}`)), 30000);
-      const onData = (d: Buffer): void => {
-        output += d.toString();
-        if (output.includes("Started flows")) {
-          clearTimeout(timer);
-          resolve();
-        }
-      };
-      proc.stdout.on("data", onData);
-      proc.stderr.on("data", onData);
-      proc.once("exit", (code) => {
-        clearTimeout(timer);
-        reject(new Error(`Node-RED exited early (${code}):\n${output}`));
-      });
-    });
-    return { url: `http://127.0.0.1:${port}`, userDir, log: () => output, stop };
+    await launch();
+    const restart = async (whileStopped?: () => void | Promise<void>): Promise<void> => {
+      if (!(await halt())) throw new Error(`Node-RED did not stop within 10 s of SIGINT:\n${output}`);
+      await whileStopped?.();
+      await launch();
+    };
+    return { url: `http://127.0.0.1:${port}`, userDir, log: () => output, stop, restart };
   } catch (err) {
     await stop(); // a failed start leaves no process and no user directory behind
     throw err;
