@@ -145,6 +145,26 @@ describe("3cx-monitor v20 source (Node-RED + simulator)", function () {
     assert.ok(p.statuses.some((s) => s.fill === "red" && s.text === "3cx-monitor.status.reconnecting"), JSON.stringify(p.statuses));
   });
 
+  it("messages lost on the way (a sequence gap): one full read reports what they said, no pbx.down", async () => {
+    const p = await load();
+    await connected(p);
+    const a = sim.pbx.inboundCall({ from: "+4930444", to: "101" });
+    await until(() => byCall(p, "call.ringing", a.callID) !== undefined, 5000, "a rings");
+    const fullReads = (): number => sim.requests.filter((r) => r.method === "v20:callcontrol GET /callcontrol").length;
+    const before = fullReads();
+    sim.v20.loseMessages(1000);
+    sim.pbx.calls.answer(a.callID, "101");
+    await until(() => sim.v20.lost > 0, 5000, "the answer's messages lost");
+    await sleep(100);
+    sim.v20.loseMessages(0);
+    assert.equal(byCall(p, "call.answered", a.callID), undefined, "the answer was not heard");
+    const b = sim.pbx.inboundCall({ from: "+4930555", to: "100" }); // its messages come after the gap
+    await until(() => byCall(p, "call.answered", a.callID) !== undefined && byCall(p, "call.ringing", b.callID) !== undefined, 5000, "repaired");
+    assert.equal(fullReads() - before, 1, "one full read for the gap");
+    assert.deepEqual(calls(p).filter((t) => t.startsWith("pbx.")), [], "no outage");
+    assert.equal(p.of("call.answered").filter((m) => m.payload.callID === a.callID).length, 1, "reported once");
+  });
+
   it("an expired token: the PBX closes the socket, the node reconnects with a new token", async () => {
     const p = await load();
     await connected(p);

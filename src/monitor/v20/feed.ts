@@ -4,7 +4,11 @@
  * one at a time and Upserts that arrive meanwhile are folded into one more GET (the answer is the
  * state now, whatever number of changes led to it), so a busy participant costs the PBX at most two
  * requests in flight. After every (re)connect `resync` reads `GET /callcontrol`; messages that arrive
- * while it is read are held and applied after it, in order. No Node-RED in here.
+ * while it is read are held and applied after it, in order. A gap in the messages' `sequence`
+ * (whether it means lost events is not documented: v20.md §11.8) is answered with one such read,
+ * at most once per `gapResyncMs`: if events were lost the state is repaired (the tracker emits only
+ * what really changed), and if gaps are normal on a build it costs one request a minute. No
+ * Node-RED in here.
  */
 import type { MonitorEvent } from "../types";
 import { parseEntityPath, parseWsMessage, readDevice, readDnList, readParticipant } from "./parse";
@@ -25,7 +29,13 @@ export interface FeedOptions {
   onEvents(events: readonly MonitorEvent[]): void;
   /** A GET after an event failed and so did the full read after it: the caller reconnects. */
   onLost?(err: unknown): void;
+  /** The shortest time between two reads for sequence gaps (default 60 s). */
+  readonly gapResyncMs?: number;
+  /** Time for that spacing (default Date.now). */
+  now?(): number;
 }
+
+export const GAP_RESYNC_MS = 60_000;
 
 /** What the feed has done, for the status and the benchmark (requests sent to the PBX). */
 export interface FeedStats {
@@ -33,6 +43,8 @@ export interface FeedStats {
   entityReads: number;
   fullReads: number;
   ignored: number;
+  /** Messages whose sequence skipped numbers after the one before. */
+  gaps: number;
 }
 
 /** `GET /callcontrol` did not answer a list. */
@@ -47,7 +59,7 @@ interface PathWork {
 
 export class V20Feed {
   readonly tracker: CallTracker;
-  readonly stats: FeedStats = { messages: 0, entityReads: 0, fullReads: 0, ignored: 0 };
+  readonly stats: FeedStats = { messages: 0, entityReads: 0, fullReads: 0, ignored: 0, gaps: 0 };
   private readonly opts: FeedOptions;
   private readonly busy = new Map<string, PathWork>();
   /** Messages held while a resync is read (null when none is). */
@@ -55,6 +67,9 @@ export class V20Feed {
   private controller = new AbortController();
   private stopped = false;
   private resyncing: Promise<void> | undefined;
+  /** The highest sequence seen on this connection, and when a gap last led to a read. */
+  private lastSeq: number | undefined;
+  private lastGapRead = -Infinity;
 
   constructor(opts: FeedOptions) {
     this.opts = opts;
@@ -77,6 +92,19 @@ export class V20Feed {
     }
     if (this.held) this.held.push(ev);
     else this.apply(ev);
+    if (ev.sequence !== undefined) this.sequenced(ev.sequence);
+  }
+
+  /** Notes a message's number; the first of a connection shows no gap (numbering may not start at 1). */
+  private sequenced(seq: number): void {
+    const gap = this.lastSeq !== undefined && seq > this.lastSeq + 1;
+    this.lastSeq = Math.max(this.lastSeq ?? seq, seq); // a late or repeated number is no gap
+    if (!gap) return;
+    this.stats.gaps++;
+    const now = (this.opts.now ?? Date.now)();
+    if (this.resyncing || now - this.lastGapRead < (this.opts.gapResyncMs ?? GAP_RESYNC_MS)) return;
+    this.lastGapRead = now;
+    this.resync().catch((e: unknown) => this.opts.onLost?.(e));
   }
 
   /**
@@ -94,6 +122,7 @@ export class V20Feed {
     this.controller = new AbortController();
     this.busy.clear();
     this.held = [];
+    this.lastSeq = undefined; // numbering may start again on the next connection
   }
 
   stop(): void {

@@ -62,6 +62,7 @@ export class V20Source {
     const feed = new V20Feed({
       reader: this.opts.reader,
       tracker: new CallTracker({ now: () => clock.now() }),
+      now: () => clock.now(),
       onEvents: (events) => this.fromFeed(events),
       onLost: (err) => socket.restart(new SocketFailure("PBX_ERROR", `Call Control: reading the state failed (${err instanceof Error ? err.message : "unknown error"})`)),
     });

@@ -56,6 +56,7 @@ const ENDPOINTS = [
   "GET|POST|DELETE /_sim/scenario  (POST: {intervalMs, ringMs, talkMs, seed, missedRatio})",
   "POST /_sim/calls  ({from, to, line?, answer?}: an inbound call)", "DELETE /_sim/calls/<callID>",
   "GET /_sim/v20  (the V20 side: sockets, tokens)", "POST /_sim/v20/drop  (cut every Call Control WebSocket)",
+  "POST /_sim/v20/lose  ({count}: the next messages to every socket are numbered but not sent; 0 ends it)",
   "POST /_sim/v20/expire  (expire every token; close the WebSockets opened with one)",
 ];
 
@@ -106,10 +107,15 @@ async function route(sim: Simulator, req: IncomingMessage, res: ServerResponse, 
     case "DELETE /_sim/scenario": sim.scenario.stop(); return send(res, 200, { running: false });
     case "GET /_sim/v20": {
       const v = sim.v20;
-      return send(res, 200, { clientId: v.clientId, role: v.role, version: v.version, tokensIssued: v.tokensIssued, liveTokens: v.liveTokens, sockets: v.sockets, pushed: v.pushed });
+      return send(res, 200, { clientId: v.clientId, role: v.role, version: v.version, tokensIssued: v.tokensIssued, liveTokens: v.liveTokens, sockets: v.sockets, pushed: v.pushed, lost: v.lost });
     }
     case "POST /_sim/v20/drop": return send(res, 200, { dropped: sim.v20.dropSockets() });
     case "POST /_sim/v20/expire": return send(res, 200, { closed: sim.v20.expireTokens() });
+    case "POST /_sim/v20/lose": {
+      const count = isObject(body) ? body.count : undefined;
+      if (typeof count !== "number" || !Number.isInteger(count) || count < 0 || count > 10000) throw new ControlError(400, "expected {count: a whole number from 0 to 10000}");
+      return send(res, 200, { sockets: sim.v20.loseMessages(count) });
+    }
     case "POST /_sim/calls": {
       if (!isObject(body) || typeof body.from !== "string" || typeof body.to !== "string") {
         throw new ControlError(400, "expected {from, to, line?, answer?}");

@@ -111,7 +111,9 @@ export function createV20Side(env: V20Env, opts: V20SimOptions = {}): V20Side {
     revokeTokens: () => book.revokeAll(),
     get sockets() { return push.clientCount; },
     get pushed() { return push.stats.sent; },
+    get lost() { return push.stats.lost; },
     dropSockets: () => push.dropAll(),
+    loseMessages: (count) => push.lose(count),
     expireTokens: () => {
       book.revokeAll();
       return push.closeExpired();

@@ -23,18 +23,22 @@ export interface PushStats {
   refused: number;
   /** Messages sent (one per entity change per socket). */
   sent: number;
+  /** Messages numbered but not sent (`lose`). */
+  lost: number;
 }
 
 interface Client {
   readonly ws: WebSocket;
   readonly authorization: string;
   sequence: number;
+  /** Messages still to be lost: numbered, not sent (`lose`). */
+  losing: number;
 }
 
 export const PUSH_PATH = "/callcontrol/ws";
 
 export class CallControlPush {
-  readonly stats: PushStats = { upgrades: 0, refused: 0, sent: 0 };
+  readonly stats: PushStats = { upgrades: 0, refused: 0, sent: 0, lost: 0 };
   private readonly opts: PushOptions;
   private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
   private readonly clients = new Set<Client>();
@@ -64,7 +68,7 @@ export class CallControlPush {
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       this.stats.upgrades++;
       if (this.clients.size === 0) this.known = this.current(); // what a new listener is told about starts now
-      const client: Client = { ws, authorization, sequence: 0 };
+      const client: Client = { ws, authorization, sequence: 0, losing: 0 };
       this.clients.add(client);
       ws.on("close", () => this.clients.delete(client));
       ws.on("error", () => ws.terminate());
@@ -92,10 +96,22 @@ export class CallControlPush {
     if (messages.length === 0) return;
     for (const c of this.clients) {
       for (const [type, entity] of messages) {
-        c.ws.send(JSON.stringify({ sequence: ++c.sequence, event: { event_type: type, entity, attached_data: null } }));
+        const sequence = ++c.sequence;
+        if (c.losing > 0) {
+          c.losing--; // lost on the way: its number is used, the listener sees a gap
+          this.stats.lost++;
+          continue;
+        }
+        c.ws.send(JSON.stringify({ sequence, event: { event_type: type, entity, attached_data: null } }));
         this.stats.sent++;
       }
     }
+  }
+
+  /** The next `count` messages to every open socket are lost: numbered but not sent (0: none more). */
+  lose(count: number): number {
+    for (const c of this.clients) c.losing = count;
+    return this.clients.size;
   }
 
   /** Cuts every socket without a close frame (a network loss). */

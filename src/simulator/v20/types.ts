@@ -41,6 +41,10 @@ export interface V20Control {
   readonly pushed: number;
   /** Cuts every Call Control WebSocket (a network loss); returns how many. */
   dropSockets(): number;
+  /** Messages numbered but not sent so far (`loseMessages`). */
+  readonly lost: number;
+  /** The next `count` messages to every open socket are lost (numbered, not sent; 0 ends it); returns how many sockets. */
+  loseMessages(count: number): number;
   /** Expires every token now, and closes the WebSockets opened with one (as the PBX would); returns how many. */
   expireTokens(): number;
 }

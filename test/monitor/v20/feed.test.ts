@@ -28,11 +28,14 @@ const P7 = "/callcontrol/101/participants/7";
 const flush = (): Promise<void> => new Promise((r) => setImmediate(r));
 const topics = (events: readonly MonitorEvent[]): string[] => events.map((e) => e.topic).filter((t) => t.startsWith("call."));
 
-async function started() {
+async function started(clock: { now: number } = { now: T0 }) {
   const s = scriptedReader();
   const events: MonitorEvent[] = [];
   const lost: unknown[] = [];
-  const feed = new V20Feed({ reader: s.reader, tracker: new CallTracker({ now: () => T0 }), onEvents: (e) => events.push(...e), onLost: (e) => lost.push(e) });
+  const feed = new V20Feed({
+    reader: s.reader, tracker: new CallTracker({ now: () => clock.now }), now: () => clock.now,
+    onEvents: (e) => events.push(...e), onLost: (e) => lost.push(e),
+  });
   const baseline = feed.resync();
   s.fulls.shift()!.resolve([dnInfo("101"), dnInfo("102")]);
   await baseline;
@@ -154,6 +157,63 @@ describe("V20 feed", () => {
     await assert.rejects(r, (e: { code?: string }) => e.code === "BAD_RESPONSE");
     feed.message(upsert(P7));
     assert.equal(s.pending.length, 0);
+  });
+
+  it("a gap in the sequence is answered with one full read, which reports what the missing messages said", async () => {
+    const clock = { now: T0 };
+    const { feed, pending, fulls, events } = await started(clock);
+    feed.message(upsert(P7, 10));
+    pending.shift()!.resolve(inbound(7, "101", 5, "Ringing"));
+    await flush();
+    assert.deepEqual(fulls.length, 0, "consecutive so far");
+    // 11 and 12 never arrive (say, the call was answered, and 102 got a call); 13 is about another path.
+    feed.message(upsert("/callcontrol/102/devices/sip%3A102%40127.0.0.1%3A5061", 13));
+    assert.equal(fulls.length, 1, "one full read for the gap");
+    assert.equal(feed.stats.gaps, 1);
+    fulls.shift()!.resolve([dnInfo("101", [inbound(7, "101", 5, "Connected")]), dnInfo("102", [inbound(8, "102", 6, "Ringing")])]);
+    await flush();
+    pending.splice(0).forEach((p) => p.resolve(null));
+    await flush();
+    assert.deepEqual(topics(events), ["call.started", "call.ringing", "call.answered", "call.started", "call.ringing"]);
+  });
+
+  it("gaps read at most once a minute; consecutive, repeated and late numbers read nothing", async () => {
+    const clock = { now: T0 };
+    const { feed, pending, fulls } = await started(clock);
+    const answer = (): void => { pending.splice(0).forEach((p) => p.resolve(inbound(7, "101", 5, "Ringing"))); };
+    for (const seq of [1, 2, 3, 3, 2, 4]) feed.message(upsert(P7, seq));
+    answer();
+    assert.equal(fulls.length, 0, "no gap: 1 2 3 3 2 4");
+    feed.message(upsert(P7, 9));
+    assert.equal(fulls.length, 1);
+    fulls.shift()!.resolve([dnInfo("101"), dnInfo("102")]);
+    await flush();
+    clock.now += 30_000;
+    feed.message(upsert(P7, 20));
+    assert.equal(fulls.length, 0, "a second gap 30 s later: counted, not read");
+    assert.equal(feed.stats.gaps, 2);
+    clock.now += 31_000;
+    feed.message(upsert(P7, 30));
+    assert.equal(fulls.length, 1, "a minute after the last read: read again");
+    fulls.shift()!.resolve([dnInfo("101"), dnInfo("102")]);
+    await flush();
+    answer();
+    assert.equal(feed.stats.fullReads, 3, "the baseline and two gap reads in 61 s");
+  });
+
+  it("after a reconnect the numbering may start again: a lower number is no gap", async () => {
+    const clock = { now: T0 };
+    const { feed, fulls } = await started(clock);
+    feed.message(upsert(P7, 500));
+    feed.disconnected();
+    const r = feed.resync();
+    fulls.shift()!.resolve([dnInfo("101"), dnInfo("102")]);
+    await r;
+    clock.now += 120_000;
+    feed.message(upsert(P7, 1));
+    feed.message(upsert(P7, 2));
+    assert.equal(fulls.length, 0);
+    assert.equal(feed.stats.gaps, 0);
   });
 
   it("ignores what is not a participant or device event (responses, DTMF, garbage), and counts it", async () => {

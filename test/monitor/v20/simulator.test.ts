@@ -77,6 +77,26 @@ describe("V20 source against the simulator", function () {
     assert.equal((of("call.started", b.callID) ?? {}).callID, b.callID);
   });
 
+  it("the control API loses messages on request (numbered, not sent); the source reads the state again and misses nothing", async () => {
+    const post = (body: unknown): Promise<Response> => fetch(`${sim.httpUrl}/_sim/v20/lose`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    assert.equal((await post({ count: -1 })).status, 400);
+    assert.equal((await post({})).status, 400);
+    const first = sim.pbx.inboundCall({ from: "+4930555", to: "102" }); // a numbered message before the gap
+    await until(() => of("call.ringing", first.callID) !== undefined, "the first call heard");
+    assert.deepEqual(await (await post({ count: 1000 })).json(), { sockets: 1 });
+    const a = sim.pbx.inboundCall({ from: "+4930666", to: "101" });
+    await until(() => sim.v20.lost > 0, "lost");
+    await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(await (await post({ count: 0 })).json(), { sockets: 1 });
+    assert.equal(of("call.ringing", a.callID), undefined, "not heard");
+    const state = (await (await fetch(`${sim.httpUrl}/_sim/v20`)).json()) as { lost: number };
+    assert.equal(state.lost, sim.v20.lost);
+    sim.pbx.inboundCall({ from: "+4930777", to: "100" }); // after the gap
+    await until(() => of("call.ringing", a.callID) !== undefined, "a heard after the gap");
+    assert.equal(source.stats?.gaps, 1);
+    assert.deepEqual(calls().filter((t) => t.startsWith("pbx.")), []);
+  });
+
   it("an expired token: the socket closes, the reconnect takes a new token, nothing is lost", async () => {
     const issued = sim.v20.tokensIssued;
     assert.equal(sim.v20.expireTokens(), 1);
