@@ -1,5 +1,7 @@
 /** Waiting between attempts of a read: exponential backoff with jitter, or the server's Retry-After. */
 
+import type { StopSignal } from "./runs";
+
 /** Delay before attempt `attempt + 1`: base·2^(attempt-1), scaled by a random 50–100 %. */
 export function backoffDelay(attempt: number, baseMs: number): number {
   return Math.round(baseMs * 2 ** (attempt - 1) * (0.5 + Math.random() * 0.5));
@@ -15,7 +17,7 @@ export function parseRetryAfter(header: unknown, now = Date.now()): number | und
 }
 
 /** Resolves after `ms`, or as soon as `signal` aborts; leaves no timer or listener behind. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+export function sleep(ms: number, signal: StopSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) => {
     const done = (): void => {

@@ -15,7 +15,7 @@ import { type Answer, type Ctx, type Outcome, badBody, failedFrom, judgeFailure,
 import { normalizeFqdn } from "./fqdn";
 import { isPlainOnHttpsPage, mayBeSchemeMismatch, otherSchemeUrl, schemeError } from "./scheme";
 import { type ClientOptions, type Settings, checkAccessKey, checkSettings, makeAgent } from "./options";
-import { RunSet, abortedError, inSlot, type StopReason } from "./runs";
+import { RunSet, abortedError, inSlot, type StopReason, type StopSignal } from "./runs";
 import { Slots, type Priority } from "./slots";
 
 export interface WebApiResult {
@@ -210,7 +210,7 @@ export class WebApiClient {
     return this.#probing;
   }
 
-  async #attempt(url: string, signal: AbortSignal): Promise<Outcome> {
+  async #attempt(url: string, signal: StopSignal): Promise<Outcome> {
     try {
       const res = await this.#http.get<string>(url, { signal });
       const retryAfter = res.headers["retry-after"];

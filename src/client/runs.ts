@@ -1,5 +1,5 @@
 /**
- * One call's run, from leaving the queue to its answer: its own AbortController (handed to every
+ * One call's run, from leaving the queue to its answer: its own stop signal (handed to every
  * request and backoff sleep), a time budget (a timer that stops it with "timeout"), the caller's
  * signal forwarded ("cancelled"), and, in a RunSet, the client's close() ("closed"). The first
  * reason wins: whatever fails after a stop is explained by it. A run that has ended leaves no
@@ -10,10 +10,23 @@ import { NoSlot, type LeaveReason, type Priority, type Slots } from "./slots";
 
 export type StopReason = "timeout" | LeaveReason;
 
+/**
+ * What a run's requests and sleeps watch: the part of AbortSignal that axios and sleep() use. A
+ * plain object rather than an AbortController: an EventTarget per request cost about 11 µs of CPU
+ * per message (a third of the node's cost over a bare request; BENCHMARKS.md, "PBX load").
+ */
+export interface StopSignal {
+  readonly aborted: boolean;
+  addEventListener(type: "abort", listener: (ev: { type: "abort" }) => void, options?: { once?: boolean }): void;
+  removeEventListener(type: "abort", listener: (ev: { type: "abort" }) => void): void;
+}
+
+const ABORT_EVENT = Object.freeze({ type: "abort" as const });
+
 /** What a run's body sees. */
 export interface Run {
   /** Aborted at the first stop. */
-  readonly signal: AbortSignal;
+  readonly signal: StopSignal;
   /** Why the run was stopped; undefined while it may go on. */
   readonly why: StopReason | undefined;
 }
@@ -29,21 +42,43 @@ const realTimers: Timers = {
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
 
-class Stoppable implements Run {
-  readonly #ctl = new AbortController();
+class Stoppable implements Run, StopSignal {
   #why: StopReason | undefined;
+  #listeners: Array<(ev: { type: "abort" }) => void> | undefined;
 
-  get signal(): AbortSignal {
-    return this.#ctl.signal;
+  get signal(): StopSignal {
+    return this;
   }
 
   get why(): StopReason | undefined {
     return this.#why;
   }
 
+  get aborted(): boolean {
+    return this.#why !== undefined;
+  }
+
+  addEventListener(_type: "abort", listener: (ev: { type: "abort" }) => void): void {
+    if (this.#why === undefined) (this.#listeners ??= []).push(listener); // once: every listener hears one stop
+  }
+
+  removeEventListener(_type: "abort", listener: (ev: { type: "abort" }) => void): void {
+    const at = this.#listeners?.indexOf(listener) ?? -1;
+    if (at >= 0) this.#listeners?.splice(at, 1);
+  }
+
   stop(why: StopReason): void {
-    this.#why ??= why;
-    this.#ctl.abort();
+    if (this.#why !== undefined) return;
+    this.#why = why;
+    const listeners = this.#listeners ?? [];
+    this.#listeners = undefined;
+    for (const listener of listeners) {
+      try {
+        listener(ABORT_EVENT);
+      } catch {
+        // as an EventTarget does: one listener's failure does not keep the others from hearing it
+      }
+    }
   }
 }
 

@@ -52,6 +52,31 @@ function gated(): { body: (run: Run) => Promise<string>; open: () => void; run: 
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 describe("client: runs (timeout, cancel, close)", () => {
+  it("the run's signal (a plain object, not an EventTarget): each listener hears the first stop once, a removed one none, a throwing one stops no other", async () => {
+    const clock = new HandTimers();
+    const runs = new RunSet(clock);
+    const g = gated();
+    const p = runs.run(1000, undefined, g.body);
+    const signal = g.run().signal;
+    const heard: string[] = [];
+    const a = (ev: { type: string }): void => { heard.push(`a:${ev.type}`); };
+    const gone = (): void => { heard.push("removed"); };
+    signal.addEventListener("abort", () => { throw new Error("a listener's bug"); });
+    signal.addEventListener("abort", a);
+    signal.addEventListener("abort", gone);
+    signal.removeEventListener("abort", gone);
+    assert.equal(signal.aborted, false);
+    clock.fire(); // timeout
+    runs.close(); // a second stop: nobody hears it
+    signal.addEventListener("abort", () => heard.push("late")); // after the stop: like an AbortSignal, never called
+    assert.equal(signal.aborted, true);
+    assert.equal(g.run().why, "timeout", "the first reason stays");
+    assert.deepEqual(heard, ["a:abort"]);
+    g.open();
+    await p;
+  });
+
+
   it("the timer stops a run with \"timeout\" after the budget it was given, and is gone once the run ends", async () => {
     const clock = new HandTimers();
     const runs = new RunSet(clock);

@@ -16,7 +16,7 @@ import { WebApiError, configError } from "../../client/errors";
 import { type Ctx, failedFrom, judgeFailure, messageText } from "../../client/failure";
 import { normalizeFqdn } from "../../client/fqdn";
 import { makeAgent, type TlsOptions } from "../../client/options";
-import { RunSet, abortedError, inSlot, timed, type Run, type StopReason } from "../../client/runs";
+import { RunSet, abortedError, inSlot, timed, type Run, type StopReason, type StopSignal } from "../../client/runs";
 import { Slots } from "../../client/slots";
 import type { PbxCallOptions, PbxClient, PbxResult } from "../types";
 import { V20_METHODS } from "./mapping";
@@ -66,7 +66,7 @@ function queryString(q: Readonly<Record<string, string>> | undefined): string {
 }
 
 /** Races `p` against the signal (a shared token request is never aborted for one caller). */
-function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+function untilAborted<T>(p: Promise<T>, signal: StopSignal): Promise<T> {
   if (signal.aborted) return Promise.reject(new Error("aborted"));
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => reject(new Error("aborted"));
@@ -328,7 +328,7 @@ export class V20Client implements PbxClient {
     return !run.why;
   }
 
-  async #attempt(req: Request, token: string, signal: AbortSignal): Promise<{ kind: "reply"; reply: Reply } | ReturnType<typeof failedFrom>> {
+  async #attempt(req: Request, token: string, signal: StopSignal): Promise<{ kind: "reply"; reply: Reply } | ReturnType<typeof failedFrom>> {
     try {
       const hasBody = req.body !== undefined;
       const res = await this.#http.request<string>({
