@@ -4,7 +4,7 @@
 // PBX is marked invalid with the reason.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { simulatorConfig, useEditorPage, type EditorJQuery, type EditorRED } from "../support/browser";
+import { cancelEdit, editNode, simulatorConfig, useEditorPage, type EditorJQuery, type EditorRED } from "../support/browser";
 
 declare const RED: EditorRED;
 declare const $: EditorJQuery;
@@ -22,14 +22,8 @@ describe("editor: the monitor's V20 source (browser)", function () {
   let page: Page;
   before(() => { page = ui.page; });
 
-  async function edit(id: string): Promise<void> {
-    await page.evaluate((nodeId) => RED.editor.edit(RED.nodes.node(nodeId)), id);
-    await page.waitForSelector("#node-dialog-ok", { state: "visible" });
-  }
-  async function cancel(): Promise<void> {
-    await page.click("#node-dialog-cancel");
-    await page.waitForSelector("#node-dialog-ok", { state: "detached" });
-  }
+  const edit = (id: string): Promise<void> => editNode(page, id);
+  const cancel = (): Promise<void> => cancelEdit(page);
   const v20Option = () => page.evaluate(() => {
     const o = document.querySelector("#node-input-source option[value='v20']") as HTMLOptionElement;
     return { disabled: o.disabled, shown: getComputedStyle(o).display !== "none" };

@@ -8,7 +8,7 @@ import type { Page } from "playwright-core";
 import { FORWARDING_PROFILES, methodsOf, type HomeNode } from "../../src/catalog";
 import type { Simulator } from "../../src/simulator";
 import {
-  openEditor, saveScreenshot, settledBox, simulatorConfig, startEditorStack,
+  cancelEdit, editNode, openEditor, saveScreenshot, settledBox, simulatorConfig, startEditorStack,
   type EditorJQuery, type EditorPage, type EditorRED, type EditorStack,
 } from "../support/browser";
 import type { RedProcess } from "../support/red-process";
@@ -51,14 +51,8 @@ describe("editor: palette and edit dialogs (browser)", function () {
     await stack?.stop();
   });
 
-  async function edit(id: string): Promise<void> {
-    await page.evaluate((nodeId) => RED.editor.edit(RED.nodes.node(nodeId)), id);
-    await page.waitForSelector("#node-dialog-ok", { state: "visible" });
-  }
-  async function cancel(): Promise<void> {
-    await page.click("#node-dialog-cancel");
-    await page.waitForSelector("#node-dialog-ok", { state: "detached" });
-  }
+  const edit = (id: string): Promise<void> => editNode(page, id);
+  const cancel = (): Promise<void> => cancelEdit(page);
   const visibleRows = (): Promise<string[]> =>
     page.evaluate(() => $(".threecx-row:visible").map((_, el) => el.id.replace("node-3cx-row-", "")).get());
 

@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { startSimulator, type Simulator } from "../../src/simulator";
-import { chromiumMissing, deployFlows, editorSettings, launchChromium, openEditor, type EditorPage, type EditorRED } from "../support/browser";
+import { chromiumMissing, deployFlows, editNode, editorSettings, launchChromium, openEditor, type EditorPage, type EditorRED } from "../support/browser";
 import { startRed, type RedProcess } from "../support/red-process";
 
 declare const RED: EditorRED;
@@ -45,10 +45,7 @@ describe("3cx-monitor edit dialog (browser)", function () {
     await sim?.close();
   });
 
-  async function edit(id: string): Promise<void> {
-    await page.evaluate((nodeId) => RED.editor.edit(RED.nodes.node(nodeId)), id);
-    await page.waitForSelector("#node-input-source", { state: "visible" });
-  }
+  const edit = (id: string): Promise<void> => editNode(page, id, "#node-input-source");
 
   it("marks a monitor with a bad interval, statistics interval or time zone invalid, and a good one valid", async () => {
     const state = await page.evaluate(() => {

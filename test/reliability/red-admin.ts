@@ -6,8 +6,10 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import { startSimulator, type Simulator } from "../../src/simulator";
+import type { SimulatorOptions } from "../../src/simulator/types";
 import { NODE_RED_PKG } from "../support/nodered";
-import { REPO_ROOT, freePort, startRed, type RedOptions, type RedProcess } from "../support/red-process";
+import { REPO_ROOT, adminToken, freePort, startRed, type RedOptions, type RedProcess } from "../support/red-process";
 
 export interface ProbeState {
   active: { total: number; timers: number; sockets: number; other: number; kinds: Record<string, number> };
@@ -105,4 +107,54 @@ export class Collector {
     this.server.closeAllConnections();
     await new Promise<void>((r) => this.server.close(() => r()));
   }
+}
+
+/** What a secrecy scan runs against: the simulator, a collector, a trace-level red.js with an admin. */
+export interface SecrecyStack {
+  readonly sim: Simulator;
+  readonly red: RedWithProbe;
+  readonly collector: Collector;
+  /** The admin's Authorization header. */
+  readonly admin: string;
+}
+
+/** Mocha hooks starting the stack once for the suite (read it in tests as `stack()`), stopped after. */
+export function useSecrecyStack(simOpts: SimulatorOptions): () => SecrecyStack {
+  let sim: Simulator | undefined;
+  let red: RedWithProbe | undefined;
+  let collector: Collector | undefined;
+  let stack: SecrecyStack | undefined;
+  before(async () => {
+    sim = await startSimulator(simOpts);
+    collector = await Collector.start();
+    red = await startRedWithProbe({
+      users: [{ username: "admin", password: "admin-pass", permissions: "*" }],
+      settings: { logging: { console: { level: "trace", metrics: false, audit: true } } },
+    });
+    stack = { sim, red, collector, admin: `Bearer ${await adminToken(red.url, "admin", "admin-pass")}` };
+  });
+  after(async () => {
+    await red?.stop();
+    await collector?.close();
+    await sim?.close();
+  });
+  return () => {
+    if (!stack) throw new Error("the secrecy stack starts in the suite's before hook");
+    return stack;
+  };
+}
+
+/**
+ * The scan's observers on tab `z`: every output wired to "wrap", and every error (Catch) and status
+ * (Status) of the nodes in `scope`, goes whole to the collector (JSON) and to the log (debug to console).
+ */
+export function observerNodes(collector: Collector, z: string, scope: readonly string[]): Array<Record<string, unknown>> {
+  const wrap = "msg.payload = { msg: RED.util.cloneMessage(msg) };\nreturn msg;";
+  return [
+    { id: "wrap", z, type: "function", name: "", func: wrap, outputs: 1, wires: [["fwd", "dbg"]] },
+    collector.node("fwd", z),
+    { id: "dbg", z, type: "debug", name: "", active: true, tosidebar: true, console: true, tostatus: false, complete: "true", targetType: "full", wires: [] },
+    { id: "catch", z, type: "catch", name: "", scope: [...scope], uncaught: false, wires: [["wrap"]] },
+    { id: "status", z, type: "status", name: "", scope: [...scope], wires: [["wrap"]] },
+  ];
 }

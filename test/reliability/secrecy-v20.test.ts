@@ -7,9 +7,8 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { startSimulator, type Simulator } from "../../src/simulator";
-import { adminToken } from "../support/red-process";
-import { Collector, request, startRedWithProbe, type RedWithProbe } from "./red-admin";
+import type { Simulator } from "../../src/simulator";
+import { observerNodes, request, useSecrecyStack, type Collector, type RedWithProbe } from "./red-admin";
 import { leaks, secretForms, sleep, until } from "./support";
 
 const API_KEY = "V20rel-Api+Key/Only=Here9";
@@ -37,38 +36,20 @@ const PATHS: Path[] = [
 
 describe("reliability: secrecy on api v20 (red.js, log level trace)", function () {
   this.timeout(60000);
+  const stack = useSecrecyStack({ httpsPort: false, v20: { apiKey: API_KEY } });
   let sim: Simulator;
   let red: RedWithProbe;
   let collector: Collector;
   let admin: string;
-
-  before(async () => {
-    sim = await startSimulator({ httpsPort: false, v20: { apiKey: API_KEY } });
-    collector = await Collector.start();
-    red = await startRedWithProbe({
-      users: [{ username: "admin", password: "admin-pass", permissions: "*" }],
-      settings: { logging: { console: { level: "trace", metrics: false, audit: true } } },
-    });
-    admin = `Bearer ${await adminToken(red.url, "admin", "admin-pass")}`;
-  });
-  after(async () => {
-    await red?.stop();
-    await collector?.close();
-    await sim?.close();
-  });
+  before(() => ({ sim, red, collector, admin } = stack()));
 
   function flows(): Array<Record<string, unknown>> {
     const cfg = (id: string, key: string) => ({ id, type: "3cx-config", name: `PBX ${id}`, fqdn: sim.httpUrl, api: "v20", clientId: sim.v20.clientId, timeout: 3000, maxConcurrent: 4, credentials: { accessKey: key } });
-    const wrap = "msg.payload = { msg: RED.util.cloneMessage(msg) };\nreturn msg;";
     const ours = PATHS.map((p) => p.id);
     const nodes: Array<Record<string, unknown>> = [
       { id: "t1", type: "tab", label: "secrecy v20" },
       cfg("cfgV", API_KEY), cfg("cfgVWrong", WRONG),
-      { id: "wrap", z: "t1", type: "function", name: "", func: wrap, outputs: 1, wires: [["fwd", "dbg"]] },
-      collector.node("fwd", "t1"),
-      { id: "dbg", z: "t1", type: "debug", name: "", active: true, tosidebar: true, console: true, tostatus: false, complete: "true", targetType: "full", wires: [] },
-      { id: "catch", z: "t1", type: "catch", name: "", scope: ours, uncaught: false, wires: [["wrap"]] },
-      { id: "status", z: "t1", type: "status", name: "", scope: ours, wires: [["wrap"]] },
+      ...observerNodes(collector, "t1", ours),
     ];
     for (const p of PATHS) {
       nodes.push({

@@ -7,9 +7,9 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { startSimulator, type Simulator } from "../../src/simulator";
-import { adminToken, freePort } from "../support/red-process";
-import { Collector, request, startRedWithProbe, type RedWithProbe } from "./red-admin";
+import type { Simulator } from "../../src/simulator";
+import { freePort } from "../support/red-process";
+import { observerNodes, request, useSecrecyStack, type Collector, type RedWithProbe } from "./red-admin";
 import { KEY, TOKEN, leaks, secretForms, sleep, until } from "./support";
 
 const WRONG_KEY = "Wr0ng-K3y+Also/Secret=Mm";
@@ -50,30 +50,16 @@ const PATHS: Path[] = [
 
 describe("reliability: secrecy (red.js, log level trace)", function () {
   this.timeout(60000);
+  const stack = useSecrecyStack({ accessKey: KEY });
   let sim: Simulator;
   let red: RedWithProbe;
   let collector: Collector;
   let admin: string;
-
-  before(async () => {
-    sim = await startSimulator({ accessKey: KEY });
-    collector = await Collector.start();
-    red = await startRedWithProbe({
-      users: [{ username: "admin", password: "admin-pass", permissions: "*" }],
-      settings: { logging: { console: { level: "trace", metrics: false, audit: true } } },
-    });
-    admin = `Bearer ${await adminToken(red.url, "admin", "admin-pass")}`;
-  });
-  after(async () => {
-    await red?.stop();
-    await collector?.close();
-    await sim?.close();
-  });
+  before(() => ({ sim, red, collector, admin } = stack()));
 
   async function flows(): Promise<Array<Record<string, unknown>>> {
     const downUrl = `http://127.0.0.1:${await freePort()}`;
     const cfg = (id: string, fqdn: string, key: string, timeout = 2000) => ({ id, type: "3cx-config", name: `PBX ${id}`, fqdn, timeout, maxConcurrent: 4, credentials: { accessKey: key } });
-    const wrap = "msg.payload = { msg: RED.util.cloneMessage(msg) };\nreturn msg;";
     // Catch and Status watch the package's nodes only (the forwarding http request node has statuses too).
     const ours = [...PATHS.map((p) => p.id), "mon", "monWrong", "hook"];
     const nodes: Array<Record<string, unknown>> = [
@@ -81,11 +67,7 @@ describe("reliability: secrecy (red.js, log level trace)", function () {
       cfg("cfg", sim.httpUrl, KEY), cfg("cfgWrong", sim.httpUrl, WRONG_KEY), cfg("cfgDown", downUrl, KEY),
       cfg("cfgTls", sim.httpsUrl, KEY), cfg("cfgShort", sim.httpUrl, KEY, 300),
       // Everything that leaves a node: to the collector (whole msg as JSON) and to the log (debug to console).
-      { id: "wrap", z: "t1", type: "function", name: "", func: wrap, outputs: 1, wires: [["fwd", "dbg"]] },
-      collector.node("fwd", "t1"),
-      { id: "dbg", z: "t1", type: "debug", name: "", active: true, tosidebar: true, console: true, tostatus: false, complete: "true", targetType: "full", wires: [] },
-      { id: "catch", z: "t1", type: "catch", name: "", scope: ours, uncaught: false, wires: [["wrap"]] },
-      { id: "status", z: "t1", type: "status", name: "", scope: ours, wires: [["wrap"]] },
+      ...observerNodes(collector, "t1", ours),
       { id: "mon", z: "t1", type: "3cx-monitor", name: "", server: "cfg", source: "poll", interval: 0.2, extensions: "102", wires: [["wrap"]] },
       { id: "monWrong", z: "t1", type: "3cx-monitor", name: "", server: "cfgWrong", source: "poll", interval: 0.2, wires: [["wrap"]] },
       { id: "hook", z: "t1", type: "3cx-monitor", name: "", source: "webhook", path: HOOK, wires: [["wrap"]], credentials: { token: TOKEN } },

@@ -155,6 +155,21 @@ export async function openEditor(browser: Browser, url: string, opts: EditorOpti
   return { context, page, problems, responses, statusOf, close: () => context.close() };
 }
 
+/** Opens the edit dialog of flow node `id` and waits until it shows (`ready`: a selector of its form; default its Done button). */
+export async function editNode(page: Page, id: string, ready = "#node-dialog-ok"): Promise<void> {
+  await page.evaluate((nodeId) => {
+    const red = (window as unknown as { RED: { editor: { edit(n: unknown): void }; nodes: { node(i: string): unknown } } }).RED;
+    red.editor.edit(red.nodes.node(nodeId));
+  }, id);
+  await page.waitForSelector(ready, { state: "visible" });
+}
+
+/** Cancels the open edit dialog and waits until it is gone. */
+export async function cancelEdit(page: Page): Promise<void> {
+  await page.click("#node-dialog-cancel");
+  await page.waitForSelector("#node-dialog-ok", { state: "detached" });
+}
+
 /** The editor has loaded its nodes and flows and taken down its progress bar. */
 export async function waitForEditor(page: Page): Promise<void> {
   await page.waitForFunction(() => {
