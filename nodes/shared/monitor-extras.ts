@@ -170,12 +170,13 @@ export class MonitorExtras {
   /** Events from the source: counted, named, then sent. */
   push(events: readonly MonitorEvent[]): void {
     if (this.closed || events.length === 0) return;
-    if (this.stats && this.deps.source !== "poll" && this.loading) {
+    if (!this.stats || this.deps.source === "poll") this.refresh();
+    else if (this.loading) {
       if (this.held.length < MAX_HELD) this.held.push({ events, at: Date.now() });
-    } else if (this.stats && this.deps.source !== "poll") {
+    } else {
       feedEvents(this.stats, events, this.watched, Date.now());
       this.save(false);
-    } else this.refresh();
+    }
     this.out(events);
   }
 
