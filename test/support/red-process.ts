@@ -96,7 +96,7 @@ export async function startRed(opts: RedOptions = {}): Promise<RedProcess> {
   };
   let port = 0;
   const launch = async (): Promise<void> => {
-    const from = output.length; // a restart waits for its own "Started flows"
+    const from = output.length; // a restart waits for its own lines
     const proc = spawn(process.execPath, [require.resolve(`${NODE_RED_PKG}/red.js`), "-u", userDir, "-p", String(port)], {
       env: { ...process.env, ...opts.env, NODE_RED_ENABLE_PROJECTS: "false" },
       stdio: ["ignore", "pipe", "pipe"],
@@ -106,7 +106,9 @@ export async function startRed(opts: RedOptions = {}): Promise<RedProcess> {
       const timer = setTimeout(() => reject(new Error(`Node-RED did not start within 30 s:\n${output}`)), 30000);
       const onData = (d: Buffer): void => {
         output += d.toString();
-        if (output.indexOf("Started flows", from) >= 0) {
+        // Both: red.js starts the flows first and listens after, so "Started flows" alone can come
+        // before the port accepts a connection (a deploy right after it was refused).
+        if (output.indexOf("Started flows", from) >= 0 && output.indexOf("Server now running", from) >= 0) {
           clearTimeout(timer);
           resolve();
         }
